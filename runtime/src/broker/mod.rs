@@ -1,0 +1,233 @@
+//! The broker: where tasks wait, and the state transitions of the asynq protocol.
+//!
+//! [`Broker`] is implemented by [`RedisBroker`](crate::broker::redis::RedisBroker), which
+//! speaks asynq v0.26's Redis layout, and by [`MemoryBroker`](crate::broker::memory::MemoryBroker),
+//! which keeps the same semantics in process for tests and demos.
+
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+
+pub mod memory;
+#[cfg(feature = "redis")]
+pub mod redis;
+
+/// One task, named by its queue and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaskRef<'a> {
+    /// Queue name.
+    pub queue: &'a str,
+    /// Task id.
+    pub id: &'a str,
+}
+
+/// What one dequeue attempt found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Dequeued {
+    /// A task, now active and leased; `message` is the raw `msg` bytes.
+    Task {
+        /// Queue it was taken from.
+        queue: String,
+        /// Task id, as found in the pending list.
+        id: String,
+        /// The encoded `TaskMessage`.
+        message: Vec<u8>,
+    },
+    /// A task whose `msg` is longer than the cap; it is active and leased, unread.
+    Oversize {
+        /// Queue it was taken from.
+        queue: String,
+        /// Task id.
+        id: String,
+        /// Length of its `msg` in bytes.
+        len: usize,
+    },
+    /// An id whose task hash or `msg` is missing; it is active and leased.
+    Dangling {
+        /// Queue it was taken from.
+        queue: String,
+        /// Task id.
+        id: String,
+    },
+}
+
+/// A task whose lease ran out, found by the recoverer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpiredLease {
+    /// Task id.
+    pub id: String,
+    /// Its raw `msg`, or `None` when the hash or field is missing.
+    pub message: Option<Vec<u8>>,
+}
+
+/// Counters of one queue, as the asynq Inspector reports them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueStats {
+    /// Tasks waiting in `pending`.
+    pub pending: usize,
+    /// Tasks being processed.
+    pub active: usize,
+    /// Tasks waiting for their time.
+    pub scheduled: usize,
+    /// Tasks waiting to be retried.
+    pub retry: usize,
+    /// Tasks archived.
+    pub archived: usize,
+    /// Completed tasks kept for their retention.
+    pub completed: usize,
+    /// Processed today (UTC).
+    pub processed_today: u64,
+    /// Failed today (UTC).
+    pub failed_today: u64,
+}
+
+/// A broker operation failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BrokerError {
+    /// A task with this id already exists (asynq's `ErrTaskIDConflict`).
+    #[error("task id conflicts with another task")]
+    TaskIdConflict,
+    /// The task is not where the operation expected it (asynq's `NOT FOUND`).
+    #[error("task not found in its expected state")]
+    NotFound,
+    /// The backing store failed; the operation may be retried.
+    #[error("broker unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The heartbeat record of one worker process (asynq's `ServerInfo` plus its tasks).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerState {
+    /// Host name.
+    pub host: String,
+    /// Process id.
+    pub pid: u32,
+    /// Server id (a UUID, new per worker).
+    pub server_id: String,
+    /// Worker slots.
+    pub concurrency: u32,
+    /// Queue name to priority.
+    pub queues: Vec<(String, u32)>,
+    /// Whether queues are polled in strict priority order.
+    pub strict_priority: bool,
+    /// `active`, `stopped` or `closed`.
+    pub status: &'static str,
+    /// When the worker started.
+    pub started: SystemTime,
+    /// The tasks in flight.
+    pub workers: Vec<ActiveTask>,
+}
+
+/// One task in flight, as published in the heartbeat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveTask {
+    /// Task id.
+    pub id: String,
+    /// Task type.
+    pub type_name: String,
+    /// Queue.
+    pub queue: String,
+    /// When the worker took it.
+    pub started: SystemTime,
+    /// Its deadline.
+    pub deadline: SystemTime,
+}
+
+/// The storage operations of the asynq protocol, each atomic.
+///
+/// Times are wall-clock [`SystemTime`]s; brokers convert them to asynq's units.
+#[async_trait]
+pub trait Broker: Send + Sync + 'static {
+    /// Stores a new task: pending now, or scheduled when `process_at` is later than now.
+    /// Registers the queue. Fails with [`BrokerError::TaskIdConflict`] if the id exists.
+    async fn enqueue(
+        &self,
+        message: &crate::wire::TaskMessage,
+        process_at: Option<SystemTime>,
+    ) -> Result<(), BrokerError>;
+
+    /// Takes the next task from the first of `queues` that has one, leasing it until
+    /// `lease_until`. A `msg` longer than `max_message_bytes` is leased but not read.
+    async fn dequeue(
+        &self,
+        queues: &[String],
+        lease_until: SystemTime,
+        max_message_bytes: usize,
+    ) -> Result<Option<Dequeued>, BrokerError>;
+
+    /// Success without retention: deletes the task and releases its uniqueness lock.
+    async fn done(&self, task: TaskRef<'_>, unique_key: &str) -> Result<(), BrokerError>;
+
+    /// Success with retention: moves the task to `completed` until `expires_at`.
+    async fn mark_complete(
+        &self,
+        task: TaskRef<'_>,
+        message: &[u8],
+        expires_at: SystemTime,
+        unique_key: &str,
+    ) -> Result<(), BrokerError>;
+
+    /// Failure with retries left: stores `message` and schedules a retry at `retry_at`.
+    async fn retry(
+        &self,
+        task: TaskRef<'_>,
+        message: &[u8],
+        retry_at: SystemTime,
+        is_failure: bool,
+    ) -> Result<(), BrokerError>;
+
+    /// Permanent failure: stores `message` and archives the task, trimming the archive.
+    async fn archive(&self, task: TaskRef<'_>, message: &[u8]) -> Result<(), BrokerError>;
+
+    /// Puts an active task back at the head of `pending` (shutdown).
+    async fn requeue(&self, task: TaskRef<'_>) -> Result<(), BrokerError>;
+
+    /// Moves an active task back to `scheduled` at `at`, without counting an attempt.
+    async fn reschedule(&self, task: TaskRef<'_>, at: SystemTime) -> Result<(), BrokerError>;
+
+    /// Removes an id that has no usable message from `active` and the lease set, and
+    /// archives whatever record is left with `error_msg`.
+    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError>;
+
+    /// Extends the leases of the given active tasks of one queue to `until`.
+    async fn extend_leases(
+        &self,
+        queue: &str,
+        ids: &[String],
+        until: SystemTime,
+    ) -> Result<(), BrokerError>;
+
+    /// Moves due tasks of `queue` from `scheduled` and `retry` to `pending`.
+    async fn forward_due(&self, queue: &str, now: SystemTime) -> Result<usize, BrokerError>;
+
+    /// Lists active tasks of `queue` whose lease ended before `cutoff`.
+    async fn expired_leases(
+        &self,
+        queue: &str,
+        cutoff: SystemTime,
+    ) -> Result<Vec<ExpiredLease>, BrokerError>;
+
+    /// Deletes completed tasks whose retention has run out.
+    async fn delete_expired_completed(
+        &self,
+        queue: &str,
+        now: SystemTime,
+    ) -> Result<usize, BrokerError>;
+
+    /// Publishes the worker's heartbeat, valid for `ttl`.
+    async fn write_server_state(
+        &self,
+        state: &ServerState,
+        ttl: std::time::Duration,
+    ) -> Result<(), BrokerError>;
+
+    /// Removes the worker's heartbeat on shutdown.
+    async fn clear_server_state(&self, state: &ServerState) -> Result<(), BrokerError>;
+
+    /// Reads a task's raw `msg`, if the task exists.
+    async fn task_message(&self, task: TaskRef<'_>) -> Result<Option<Vec<u8>>, BrokerError>;
+
+    /// Queue counters.
+    async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError>;
+}

@@ -1,0 +1,1 @@
+//! The producer side: validate, sign and enqueue typed tasks.

@@ -1,0 +1,21 @@
+//! vetted: typed, validated, signed background tasks on the asynq Redis protocol.
+#![forbid(unsafe_code)]
+
+pub mod broker;
+pub mod client;
+pub mod handler;
+pub mod reason;
+pub mod signing;
+pub mod task;
+pub mod validate;
+mod verified;
+pub mod wire;
+pub mod worker;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use handler::{HandlerError, State, TaskContext};
+pub use task::{Task, TaskOptions};
+pub use verified::Verified;
+pub use vetted_macros::{Validate, handler, main, task};
