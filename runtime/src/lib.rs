@@ -4,10 +4,13 @@
 pub mod broker;
 pub mod client;
 pub mod handler;
+pub mod names;
 pub mod reason;
 pub mod signing;
 pub mod task;
 pub mod validate;
+mod registry;
+mod time;
 mod verified;
 pub mod wire;
 pub mod worker;

@@ -1,1 +1,0 @@
-//! The producer side: validate, sign and enqueue typed tasks.

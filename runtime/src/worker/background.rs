@@ -1,0 +1,134 @@
+//! The worker's periodic jobs: lease extension, heartbeat, forwarding of due tasks,
+//! lease recovery and deletion of expired completed tasks.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::Shared;
+use super::outcome::Failure;
+use crate::broker::{ExpiredLease, TaskRef};
+use crate::reason::{Reason, Rejection};
+use crate::time::default_retry_delay;
+use crate::wire::TaskMessage;
+
+/// asynq's error text for a task whose lease ran out.
+pub(crate) const LEASE_EXPIRED: &str = "asynq: task lease expired";
+
+/// Runs `job` every `every` until the worker stops; `now` runs it once at start first.
+async fn every<F, Fut>(shared: Arc<Shared>, every: Duration, at_start: bool, mut job: F)
+where
+    F: FnMut(Arc<Shared>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    if at_start {
+        job(shared.clone()).await;
+    }
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = ticker.tick() => job(shared.clone()).await,
+            () = shared.finished.cancelled() => return,
+        }
+    }
+}
+
+/// Extends the leases of running tasks.
+pub(crate) async fn extend_leases(shared: Arc<Shared>) {
+    let interval = shared.config.lease_extend_interval;
+    every(shared, interval, false, |shared| async move {
+        let now = SystemTime::now();
+        let until = now + shared.config.lease_duration;
+        for (queue, ids) in shared.inflight.renewable(now) {
+            match shared.broker.extend_leases(&queue, &ids, until).await {
+                Ok(()) => shared.inflight.extended(&ids, until),
+                Err(e) => tracing::warn!(queue = ?queue, error = %e, "lease extension failed"),
+            }
+        }
+    })
+    .await;
+}
+
+/// Publishes the heartbeat (asynq's server and worker records).
+pub(crate) async fn heartbeat(shared: Arc<Shared>) {
+    let interval = shared.config.heartbeat_interval;
+    every(shared, interval, true, |shared| async move {
+        let state = shared.server_state();
+        if let Err(e) = shared.broker.write_server_state(&state, interval * 2).await {
+            tracing::warn!(error = %e, "heartbeat failed");
+        }
+    })
+    .await;
+}
+
+/// Moves due scheduled and retry tasks to `pending`.
+pub(crate) async fn forward(shared: Arc<Shared>) {
+    let interval = shared.config.forward_interval;
+    every(shared, interval, false, |shared| async move {
+        for queue in shared.plan.names() {
+            if let Err(e) = shared.broker.forward_due(&queue, SystemTime::now()).await {
+                tracing::warn!(queue = ?queue, error = %e, "forwarding failed");
+            }
+        }
+    })
+    .await;
+}
+
+/// Deletes completed tasks whose retention has run out.
+pub(crate) async fn janitor(shared: Arc<Shared>) {
+    let interval = shared.config.janitor_interval;
+    every(shared, interval, false, |shared| async move {
+        for queue in shared.plan.names() {
+            if let Err(e) = shared.broker.delete_expired_completed(&queue, SystemTime::now()).await {
+                tracing::warn!(queue = ?queue, error = %e, "janitor failed");
+            }
+        }
+    })
+    .await;
+}
+
+/// Retries or archives tasks whose lease ran out, one at a time: a bad message is
+/// quarantined and recovery carries on with the rest.
+pub(crate) async fn recover(shared: Arc<Shared>) {
+    let interval = shared.config.recover_interval;
+    every(shared, interval, true, |shared| async move {
+        let cutoff = SystemTime::now() - shared.config.recover_margin;
+        for queue in shared.plan.names() {
+            match shared.broker.expired_leases(&queue, cutoff).await {
+                Ok(expired) => {
+                    for lease in expired {
+                        recover_one(&shared, &queue, lease).await;
+                    }
+                }
+                Err(e) => tracing::warn!(queue = ?queue, error = %e, "lease recovery failed"),
+            }
+        }
+    })
+    .await;
+}
+
+async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
+    let task = TaskRef { queue, id: &lease.id };
+    let decoded = lease
+        .message
+        .as_deref()
+        .map(|raw| (raw, TaskMessage::decode(raw, &shared.checker.limits)));
+    let result = match decoded {
+        Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
+            let max_retry = u32::try_from(message.retry).unwrap_or(0);
+            let failure = Failure { task, raw, message: &message, error: LEASE_EXPIRED.to_owned(), max_retry };
+            failure.retry_or_archive(shared.broker.as_ref(), default_retry_delay).await.map(drop)
+        }
+        Some((_, Ok(_))) => quarantine(shared, task, Reason::KeyMismatch).await,
+        Some((_, Err(_))) | None => quarantine(shared, task, Reason::MalformedMessage).await,
+    };
+    match result {
+        Ok(()) => tracing::info!(task_id = ?lease.id, queue = ?queue, "recovered task with expired lease"),
+        Err(e) => tracing::warn!(task_id = ?lease.id, queue = ?queue, error = %e, "recovery of task failed"),
+    }
+}
+
+async fn quarantine(shared: &Shared, task: TaskRef<'_>, reason: Reason) -> Result<(), crate::broker::BrokerError> {
+    shared.counters.record(reason, None);
+    shared.broker.quarantine(task, &Rejection::new(reason).to_string()).await
+}

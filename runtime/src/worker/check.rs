@@ -1,0 +1,104 @@
+//! The checks a dequeued message passes before its payload is parsed, cheapest first:
+//! message decode, key consistency, task type, payload size, signature, schema version
+//! and signed times.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::reason::{Reason, Rejection};
+use crate::registry::{ErasedTask, Registry};
+use crate::signing::{self, Claims, KeyRing, SignedFields};
+use crate::wire::{DecodeLimits, TaskMessage};
+
+/// A message that passed every check before parsing.
+pub(crate) struct Admitted {
+    pub(crate) message: TaskMessage,
+    pub(crate) claims: Option<Claims>,
+    pub(crate) entry: Arc<dyn ErasedTask>,
+}
+
+/// A message refused before parsing.
+pub(crate) struct Refused {
+    pub(crate) rejection: Rejection,
+    /// The decoded message, when it could be decoded.
+    pub(crate) message: Option<TaskMessage>,
+    /// The verified claims, when the signature checked out.
+    pub(crate) claims: Option<Claims>,
+}
+
+impl Refused {
+    fn new(rejection: Rejection, message: Option<TaskMessage>) -> Self {
+        Self { rejection, message, claims: None }
+    }
+}
+
+/// Runs the checks; shared by every worker slot.
+pub(crate) struct Checker {
+    pub(crate) registry: Registry,
+    pub(crate) keyring: Option<Arc<KeyRing>>,
+    pub(crate) unsigned_types: HashSet<String>,
+    pub(crate) limits: DecodeLimits,
+}
+
+impl Checker {
+    /// Checks the message `raw` that was taken from `queue` under `id`, at Unix time `now`.
+    pub(crate) fn check(&self, queue: &str, id: &str, raw: &[u8], now: u64) -> Result<Admitted, Refused> {
+        let message = TaskMessage::decode(raw, &self.limits)
+            .map_err(|_| Refused::new(Rejection::new(Reason::MalformedMessage), None))?;
+        if message.id != id || message.queue != queue {
+            return Err(Refused::new(Rejection::new(Reason::KeyMismatch), Some(message)));
+        }
+        let Some(entry) = self.registry.get(&message.type_name).cloned() else {
+            return Err(Refused::new(Rejection::new(Reason::UnknownTaskType), Some(message)));
+        };
+        let len = message.payload.len();
+        if len > entry.options().max_payload_bytes {
+            return Err(Refused::new(Rejection::new(Reason::Oversize).with_len(len), Some(message)));
+        }
+        let claims = match self.check_signature(&message, entry.as_ref(), now) {
+            Ok(claims) => claims,
+            Err((rejection, claims)) => {
+                return Err(Refused { rejection, message: Some(message), claims });
+            }
+        };
+        Ok(Admitted { message, claims, entry })
+    }
+
+    /// Verifies the signature header; `Ok(None)` for a type that needs no signature and
+    /// carries none.
+    fn check_signature(
+        &self,
+        message: &TaskMessage,
+        entry: &dyn ErasedTask,
+        now: u64,
+    ) -> Result<Option<Claims>, (Rejection, Option<Claims>)> {
+        let len = message.payload.len();
+        let header = message.headers.get(signing::HEADER);
+        let required = !self.unsigned_types.contains(&message.type_name);
+        let (header, keyring) = match (header, &self.keyring) {
+            (None, _) if !required => return Ok(None),
+            (None, _) => return Err((Rejection::new(Reason::Unsigned).with_len(len), None)),
+            (Some(_), None) if !required => return Ok(None),
+            (Some(_), None) => return Err((Rejection::new(Reason::UnknownKey).with_len(len), None)),
+            (Some(header), Some(keyring)) => (header, keyring),
+        };
+        let fields = SignedFields {
+            type_name: &message.type_name,
+            queue: &message.queue,
+            id: &message.id,
+            payload: &message.payload,
+        };
+        let claims = keyring.verify(header, &fields).map_err(|r| (r, None))?;
+        let refuse = |reason| {
+            let rejection = Rejection::new(reason).with_key(claims.key_id.clone()).with_len(len);
+            Err((rejection, Some(claims.clone())))
+        };
+        if claims.schema_version != entry.options().schema_version {
+            return refuse(Reason::SchemaVersion);
+        }
+        if let Err(reason) = claims.check_time(now) {
+            return refuse(reason);
+        }
+        Ok(Some(claims))
+    }
+}

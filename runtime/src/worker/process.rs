@@ -1,0 +1,236 @@
+//! One task from dequeue to its recorded outcome.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use futures::FutureExt;
+use tokio_util::sync::CancellationToken;
+
+use super::Shared;
+use super::check::{Admitted, Refused};
+use super::inflight::Running;
+use super::outcome::{self, Failure, Outcome, Processed};
+use crate::broker::{BrokerError, Dequeued, TaskRef};
+use crate::handler::{ErrorKind, TaskContext};
+use crate::reason::{Disposition, Reason, Rejection};
+use crate::registry::RunError;
+use crate::time::{default_retry_delay, from_unix_secs, unix_secs};
+use crate::wire::TaskMessage;
+
+/// Error text asynq writes when a task's deadline passes.
+const DEADLINE_EXCEEDED: &str = "context deadline exceeded";
+/// Error text for a handler that panicked; the panic message is not stored, since it
+/// may quote payload data.
+const HANDLER_PANICKED: &str = "vetted: handler panicked";
+
+/// Checks, runs and records one dequeued task.
+pub(crate) async fn process(shared: &Arc<Shared>, dequeued: Dequeued) -> Result<Processed, BrokerError> {
+    let (queue, id, outcome) = match dequeued {
+        Dequeued::Oversize { queue, id, len } => {
+            let rejection = Rejection::new(Reason::Oversize).with_len(len);
+            let outcome = quarantine(shared, &queue, &id, rejection).await?;
+            (queue, id, outcome)
+        }
+        Dequeued::Dangling { queue, id } => {
+            let outcome = quarantine(shared, &queue, &id, Rejection::new(Reason::MalformedMessage)).await?;
+            (queue, id, outcome)
+        }
+        Dequeued::Task { queue, id, message } => {
+            let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
+            let outcome = match shared.checker.check(&queue, &id, &message, now) {
+                Ok(admitted) => run(shared, TaskRef { queue: &queue, id: &id }, &message, admitted).await?,
+                Err(refused) => refuse(shared, TaskRef { queue: &queue, id: &id }, &message, refused).await?,
+            };
+            (queue, id, outcome)
+        }
+    };
+    Ok(Processed { id, queue, outcome })
+}
+
+/// Moves an unusable message out of `active` into the archive.
+async fn quarantine(
+    shared: &Shared,
+    queue: &str,
+    id: &str,
+    rejection: Rejection,
+) -> Result<Outcome, BrokerError> {
+    tracing::warn!(task_id = ?id, queue = ?queue, reason = rejection.reason.code(), "task quarantined");
+    let error = rejection.to_string();
+    shared.broker.quarantine(TaskRef { queue, id }, &error).await?;
+    shared.counters.record(rejection.reason, rejection.key_id.as_deref());
+    Ok(Outcome::Quarantined { error })
+}
+
+/// Records a task refused before its handler, as its reason prescribes.
+async fn refuse(shared: &Shared, task: TaskRef<'_>, raw: &[u8], refused: Refused) -> Result<Outcome, BrokerError> {
+    let Refused { rejection, message, claims } = refused;
+    let Some(message) = message else {
+        return quarantine(shared, task.queue, task.id, rejection).await;
+    };
+    if rejection.reason == Reason::KeyMismatch {
+        return quarantine(shared, task.queue, task.id, rejection).await;
+    }
+    log_rejection(&message, &rejection);
+    shared.counters.record(rejection.reason, rejection.key_id.as_deref());
+    let error = rejection.to_string();
+    match rejection.reason.disposition() {
+        Disposition::Reschedule => {
+            let at = claims.map_or(0, |c| c.not_before);
+            let at = from_unix_secs(i64::try_from(at).unwrap_or(i64::MAX));
+            shared.broker.reschedule(task, at).await?;
+            Ok(Outcome::Rescheduled)
+        }
+        Disposition::RetryBounded => {
+            let bound = match rejection.reason {
+                Reason::UnknownKey => shared.config.unknown_key_retries,
+                _ => shared.config.unknown_type_retries,
+            };
+            let max_retry = bound.min(u32::try_from(message.retry).unwrap_or(0));
+            let failure = Failure { task, raw, message: &message, error, max_retry };
+            failure.retry_or_archive(shared.broker.as_ref(), default_retry_delay).await
+        }
+        Disposition::Archive => {
+            let failure = Failure { task, raw, message: &message, error, max_retry: 0 };
+            failure.archive(shared.broker.as_ref()).await
+        }
+    }
+}
+
+fn log_rejection(message: &TaskMessage, rejection: &Rejection) {
+    tracing::warn!(
+        task_id = ?message.id,
+        queue = ?message.queue,
+        task_type = ?message.type_name,
+        retried = message.retried,
+        reason = rejection.reason.code(),
+        key = rejection.key_id.as_deref().unwrap_or(""),
+        len = message.payload.len(),
+        "task refused"
+    );
+}
+
+/// Runs the handler of an admitted task and records the result.
+async fn run(shared: &Arc<Shared>, task: TaskRef<'_>, raw: &[u8], admitted: Admitted) -> Result<Outcome, BrokerError> {
+    let Admitted { message, claims, entry } = admitted;
+    if let Some(claims) = &claims {
+        shared.counters.verified(&claims.key_id);
+    }
+    let stored_max = u32::try_from(message.retry).unwrap_or(0);
+    let max_retry = claims.as_ref().map_or(stored_max, |c| c.max_retry.min(stored_max));
+    let started = SystemTime::now();
+    let deadline = deadline_of(&message, started);
+    let lease_lost = CancellationToken::new();
+    let ctx = TaskContext {
+        id: message.id.clone(),
+        queue: message.queue.clone(),
+        retried: u32::try_from(message.retried).unwrap_or(0),
+        max_retry,
+        deadline,
+        cancel: shared.abort.child_token(),
+        state: shared.state.clone(),
+    };
+    let running = Running {
+        queue: message.queue.clone(),
+        type_name: message.type_name.clone(),
+        started,
+        deadline,
+        lease_until: started + shared.config.lease_duration,
+        lease_lost: lease_lost.clone(),
+    };
+    shared.inflight.insert(task.id, running);
+    let cancel = ctx.cancel.clone();
+    let future = entry.run(&message.payload, ctx);
+    let attempt = await_attempt(future, deadline, &shared.abort, &lease_lost).await;
+    cancel.cancel();
+    let result = record(shared, task, raw, &message, max_retry, attempt).await;
+    shared.inflight.remove(task.id);
+    result
+}
+
+/// How an attempt ended, before it is recorded.
+enum Attempt {
+    Done(Result<(), RunError>),
+    Panicked,
+    TimedOut,
+    Aborted,
+    LeaseLost,
+}
+
+async fn await_attempt(
+    future: futures::future::BoxFuture<'static, Result<(), RunError>>,
+    deadline: SystemTime,
+    abort: &CancellationToken,
+    lease_lost: &CancellationToken,
+) -> Attempt {
+    let budget = deadline.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+    let guarded = AssertUnwindSafe(future).catch_unwind();
+    tokio::select! {
+        result = guarded => match result {
+            Ok(result) => Attempt::Done(result),
+            Err(_) => Attempt::Panicked,
+        },
+        () = tokio::time::sleep(budget) => Attempt::TimedOut,
+        () = abort.cancelled() => Attempt::Aborted,
+        () = lease_lost.cancelled() => Attempt::LeaseLost,
+    }
+}
+
+/// Writes the result of an attempt, unless the lease was lost meanwhile.
+async fn record(
+    shared: &Shared,
+    task: TaskRef<'_>,
+    raw: &[u8],
+    message: &TaskMessage,
+    max_retry: u32,
+    attempt: Attempt,
+) -> Result<Outcome, BrokerError> {
+    if !shared.inflight.holds_lease(task.id, SystemTime::now()) {
+        tracing::warn!(task_id = ?task.id, queue = ?task.queue, "lease lost; leaving the task to recovery");
+        return Ok(Outcome::LeaseLost);
+    }
+    let broker = shared.broker.as_ref();
+    let failure = |error: String| Failure { task, raw, message, error, max_retry };
+    let error = match attempt {
+        Attempt::Done(Ok(())) => {
+            tracing::debug!(task_id = ?task.id, queue = ?task.queue, "task completed");
+            return outcome::complete(broker, task, raw, message).await;
+        }
+        Attempt::Aborted => {
+            broker.requeue(task).await?;
+            return Ok(Outcome::Requeued);
+        }
+        Attempt::Done(Err(RunError::Rejected(rejection))) => {
+            log_rejection(message, &rejection);
+            shared.counters.record(rejection.reason, None);
+            return failure(rejection.to_string()).archive(broker).await;
+        }
+        Attempt::Done(Err(RunError::Handler(err))) => match err.kind() {
+            ErrorKind::Revoke => {
+                broker.done(task, &message.unique_key).await?;
+                return Ok(Outcome::Revoked);
+            }
+            ErrorKind::SkipRetry => return failure(err.to_string()).archive(broker).await,
+            ErrorKind::Retry => err.to_string(),
+        },
+        Attempt::Panicked => HANDLER_PANICKED.to_owned(),
+        Attempt::TimedOut => DEADLINE_EXCEEDED.to_owned(),
+        Attempt::LeaseLost => return Ok(Outcome::LeaseLost),
+    };
+    tracing::warn!(task_id = ?task.id, queue = ?task.queue, retried = message.retried, "task failed");
+    failure(error).retry_or_archive(broker, default_retry_delay).await
+}
+
+/// The handler's deadline, computed as asynq does from `timeout` and `deadline`.
+pub(crate) fn deadline_of(message: &TaskMessage, now: SystemTime) -> SystemTime {
+    let timeout = Duration::from_secs(u64::try_from(message.timeout).unwrap_or(0));
+    match (message.timeout > 0, message.deadline > 0) {
+        (false, false) => now + Duration::from_secs(30 * 60),
+        (true, true) => {
+            let by_timeout = unix_secs(now).saturating_add(message.timeout);
+            from_unix_secs(by_timeout.min(message.deadline))
+        }
+        (true, false) => now + timeout,
+        (false, true) => from_unix_secs(message.deadline),
+    }
+}
