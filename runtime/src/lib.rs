@@ -2,12 +2,15 @@
 #![forbid(unsafe_code)]
 
 pub mod broker;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod handler;
 pub mod names;
 pub mod reason;
 pub mod signing;
 pub mod task;
+pub mod testing;
 pub mod validate;
 mod registry;
 mod time;

@@ -85,6 +85,12 @@ impl WorkerBuilder {
         self
     }
 
+    /// The key ring, shared with a client in the same process.
+    pub fn shared_keyring(mut self, keyring: Arc<KeyRing>) -> Self {
+        self.keyring = Some(keyring);
+        self
+    }
+
     /// Replaces all settings.
     pub fn config(mut self, config: WorkerConfig) -> Self {
         self.config = config;

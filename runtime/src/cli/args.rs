@@ -1,0 +1,107 @@
+//! Command-line arguments of a generated worker `main`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// A vetted worker.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run the worker until SIGINT or SIGTERM.
+    Work(WorkArgs),
+    /// Validate, sign and enqueue one task.
+    Enqueue(EnqueueArgs),
+    /// Check a JSON payload against a task type's rules, without enqueueing it.
+    Validate(ValidateArgs),
+    /// List the task types this binary handles.
+    Tasks,
+}
+
+/// Where Redis is and where the keys are.
+#[derive(Debug, Args)]
+pub(crate) struct Connection {
+    /// Redis URL (`redis://[:password@]host:port/db` or `rediss://` for TLS).
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub(crate) redis_url: String,
+    /// Read the key ring from this file instead of the VETTED_KEYRING variable.
+    #[arg(long)]
+    pub(crate) keyring_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WorkArgs {
+    #[command(flatten)]
+    pub(crate) connection: Connection,
+    /// Tasks processed at once (default: the number of CPUs).
+    #[arg(long)]
+    pub(crate) concurrency: Option<usize>,
+    /// A queue to serve, as `name` or `name=priority`; repeat for several
+    /// (default: the queues of the registered task types).
+    #[arg(long = "queue", value_name = "NAME[=PRIORITY]", value_parser = parse_queue)]
+    pub(crate) queues: Vec<(String, u32)>,
+    /// Poll queues strictly by priority instead of at random weighted by priority.
+    #[arg(long)]
+    pub(crate) strict_priority: bool,
+    /// Seconds to wait for running tasks on shutdown before requeueing them.
+    #[arg(long, default_value_t = 8)]
+    pub(crate) shutdown_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EnqueueArgs {
+    #[command(flatten)]
+    pub(crate) connection: Connection,
+    /// Task type name.
+    pub(crate) task_type: String,
+    /// JSON payload, or `-` to read it from standard input.
+    pub(crate) json: String,
+    /// Queue (default: the task type's queue).
+    #[arg(long)]
+    pub(crate) queue: Option<String>,
+    /// Run the task after this many seconds.
+    #[arg(long)]
+    pub(crate) process_in: Option<u64>,
+    /// Task id (default: a new UUID).
+    #[arg(long)]
+    pub(crate) task_id: Option<String>,
+    /// Maximum retries (default: the task type's).
+    #[arg(long)]
+    pub(crate) max_retry: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// Task type name.
+    pub(crate) task_type: String,
+    /// JSON payload, or `-` to read it from standard input.
+    pub(crate) json: String,
+}
+
+fn parse_queue(s: &str) -> Result<(String, u32), String> {
+    let (name, priority) = match s.split_once('=') {
+        Some((name, p)) => (name, p.parse::<u32>().map_err(|_| format!("bad priority in `{s}`"))?),
+        None => (s, 1),
+    };
+    crate::names::check_queue_name(name).map_err(|e| e.to_string())?;
+    Ok((name.to_owned(), priority))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_arguments_take_optional_priorities() {
+        assert_eq!(parse_queue("critical=6"), Ok(("critical".to_owned(), 6)));
+        assert_eq!(parse_queue("default"), Ok(("default".to_owned(), 1)));
+        assert!(parse_queue("x=high").is_err());
+        assert!(parse_queue("a{b}").is_err());
+    }
+}
