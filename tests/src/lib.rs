@@ -1,1 +1,2 @@
 //! Shared helpers for vetted integration tests.
+pub mod fixtures;
