@@ -1,8 +1,8 @@
 //! The key ring text grammar.
 //!
-//! Entries are separated by newlines or `;`. A `#` starts a comment that runs to the end of
-//! its line (so `#` also hides any `;`-separated entries after it on that line). Blank
-//! entries are skipped. Each entry is one of:
+//! Entries are separated by newlines or `;`. A `#` at the start of a word begins a comment
+//! that runs to the end of its line (so it also hides any `;`-separated entries after it on
+//! that line). Blank entries are skipped. Each entry is one of:
 //!
 //! ```text
 //! sign    <key id> <secret>
@@ -48,8 +48,16 @@ pub(crate) fn split_entries(text: &str) -> impl Iterator<Item = (usize, &str)> {
         .filter(|(_, entry)| !entry.is_empty())
 }
 
+/// Cuts a line at the first `#` that starts a word (at the line start or after a space or
+/// tab), as the Go and Python readers of the same text do.
 fn without_comment(line: &str) -> &str {
-    line.split_once('#').map_or(line, |(kept, _)| kept)
+    let bytes = line.as_bytes();
+    let starts_comment =
+        |i: usize| bytes[i] == b'#' && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t'));
+    match (0..bytes.len()).find(|&i| starts_comment(i)) {
+        Some(at) => &line[..at],
+        None => line,
+    }
 }
 
 /// Parses one non-blank entry; the error text is safe to show.
@@ -85,7 +93,8 @@ mod tests {
 
     #[test]
     fn entries_are_numbered_across_lines_and_semicolons() {
-        let text = "# header\nsign a x\n\n verify b y ; retired c\nretired d # note; hidden";
+        let text = "# header\nsign a x\n\n verify b y ; retired c\n\
+                    retired d # note; hidden\n\tretired e\t#x";
         let found: Vec<_> = split_entries(text).collect();
         assert_eq!(
             found,
@@ -93,16 +102,23 @@ mod tests {
                 (2, "sign a x"),
                 (4, "verify b y"),
                 (5, "retired c"),
-                (6, "retired d")
+                (6, "retired d"),
+                (7, "retired e"),
             ]
         );
     }
 
     #[test]
+    fn a_hash_inside_a_word_is_not_a_comment() {
+        let found: Vec<_> = split_entries("sign k1 base64:abc#def\nretired a#b").collect();
+        assert_eq!(found, [(1, "sign k1 base64:abc#def"), (2, "retired a#b")]);
+        assert!(parse_entry("retired a#b").is_err());
+    }
+
+    #[test]
     fn parses_each_kind() {
-        assert!(
-            matches!(parse_entry(&format!("sign k1 {SECRET}")), Ok(Entry::Sign(id, _)) if id.as_str() == "k1")
-        );
+        let signed = parse_entry(&format!("sign k1 {SECRET}"));
+        assert!(matches!(signed, Ok(Entry::Sign(id, _)) if id.as_str() == "k1"));
         assert!(matches!(
             parse_entry(&format!("verify\tk2  {SECRET}")),
             Ok(Entry::Verify(..))

@@ -4,7 +4,9 @@
 use std::fmt;
 
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD_NO_PAD_INDIFFERENT, URL_SAFE_NO_PAD_INDIFFERENT};
+use base64::alphabet;
+use base64::engine::GeneralPurpose;
+use base64::engine::general_purpose::NO_PAD;
 use zeroize::Zeroizing;
 
 /// Fewest bytes a secret may have.
@@ -12,6 +14,17 @@ pub(crate) const MIN_SECRET_LEN: usize = 32;
 
 /// Bytes filled in by [`Secret::random`].
 const RANDOM_SECRET_LEN: usize = 32;
+
+/// Secret decoders. Like the Go and Python readers of the same text, they take any trailing
+/// `=` and ignore non-zero padding bits: a secret's spelling is not security relevant.
+const STANDARD_SECRET: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    NO_PAD.with_decode_allow_trailing_bits(true),
+);
+const URL_SAFE_SECRET: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::URL_SAFE,
+    NO_PAD.with_decode_allow_trailing_bits(true),
+);
 
 /// A MAC key. The bytes are wiped when the value is dropped.
 pub(crate) struct Secret(Zeroizing<Vec<u8>>);
@@ -77,12 +90,13 @@ impl fmt::Display for SecretError {
 }
 
 fn decode_base64(encoded: &str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
+    let encoded = encoded.trim_end_matches('=');
     let standard = encoded.contains(['+', '/']);
     let url_safe = encoded.contains(['-', '_']);
     let engine = match (standard, url_safe) {
         (true, true) => return Err(SecretError::BadBase64),
-        (true, false) => &STANDARD_NO_PAD_INDIFFERENT,
-        (false, _) => &URL_SAFE_NO_PAD_INDIFFERENT,
+        (true, false) => &STANDARD_SECRET,
+        (false, _) => &URL_SAFE_SECRET,
     };
     // Reserve up front so that decoding never reallocates and leaves a copy behind.
     let mut out = Zeroizing::new(Vec::with_capacity(encoded.len()));
@@ -150,6 +164,20 @@ mod tests {
             decoded(&format!("base64:{}", padded.trim_end_matches('='))),
             [1u8; 32]
         );
+    }
+
+    #[test]
+    fn base64_takes_any_padding_and_ignores_padding_bits() {
+        let canonical = base64::engine::general_purpose::STANDARD.encode([1u8; 32]);
+        let bare = canonical.trim_end_matches('=');
+        assert_eq!(decoded(&format!("base64:{bare}===")), [1u8; 32]);
+        let last = bare.chars().last().expect("non-empty");
+        let sloppy = format!(
+            "base64:{}{}",
+            &bare[..bare.len() - 1],
+            (last as u8 + 1) as char
+        );
+        assert_eq!(decoded(&sloppy), [1u8; 32]);
     }
 
     #[test]
