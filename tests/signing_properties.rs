@@ -144,9 +144,30 @@ fn take_len(bytes: &mut &[u8]) -> Option<usize> {
     usize::try_from(u64::from_le_bytes(raw)).ok()
 }
 
+/// Key ring text built from the words of the grammar and some noise.
+fn ring_text() -> impl Strategy<Value = String> {
+    let token = prop_oneof![
+        Just("sign ".to_owned()),
+        Just("verify ".to_owned()),
+        Just("retired ".to_owned()),
+        Just("; ".to_owned()),
+        Just("\n".to_owned()),
+        Just(" # ".to_owned()),
+        "[a-z0-9._-]{1,34} ",
+        "hex:[0-9a-fA-F]{0,70} ",
+        "base64:[A-Za-z0-9+/_=-]{0,50} ",
+        any::<String>(),
+    ];
+    vec(token, 0..12).prop_map(|tokens| tokens.concat())
+}
+
 proptest! {
     #[test]
-    fn sign_then_verify_round_trips(task in task(), claims in claims(), secret in any::<[u8; 32]>()) {
+    fn sign_then_verify_round_trips(
+        task in task(),
+        claims in claims(),
+        secret in any::<[u8; 32]>(),
+    ) {
         let ring = ring_from("k1", &secret);
         let header = ring.sign(&task.fields(), &claims);
         prop_assert!(header.len() <= 256);
@@ -176,7 +197,8 @@ proptest! {
     #[test]
     fn a_signature_is_bound_to_its_task(first in task(), second in task(), claims in claims()) {
         let moved = Task { payload: first.payload.clone(), ..second };
-        prop_assume!((&first.type_name, &first.queue, &first.id) != (&moved.type_name, &moved.queue, &moved.id));
+        let identity = |t: &Task| (t.type_name.clone(), t.queue.clone(), t.id.clone());
+        prop_assume!(identity(&first) != identity(&moved));
         let ring = ring_from("k1", &[7; 32]);
         let header = ring.sign(&first.fields(), &claims);
         let err = ring.verify(&header, &moved.fields()).expect_err("moved to another task");
@@ -184,7 +206,12 @@ proptest! {
     }
 
     #[test]
-    fn a_signature_is_bound_to_its_key(task in task(), claims in claims(), a in any::<[u8; 32]>(), b in any::<[u8; 32]>()) {
+    fn a_signature_is_bound_to_its_key(
+        task in task(),
+        claims in claims(),
+        a in any::<[u8; 32]>(),
+        b in any::<[u8; 32]>(),
+    ) {
         prop_assume!(a != b);
         let header = ring_from("k1", &a).sign(&task.fields(), &claims);
         let err = ring_from("k1", &b).verify(&header, &task.fields()).expect_err("other key");
@@ -205,13 +232,34 @@ proptest! {
     }
 
     #[test]
+    fn rotation_moves_a_key_from_verify_to_unknown_to_retired(
+        task in task(),
+        claims in claims(),
+        old in any::<[u8; 32]>(),
+    ) {
+        let header = ring_from("old", &old).sign(&task.fields(), &claims);
+        let hex: String = old.iter().map(|b| format!("{b:02x}")).collect();
+        let new = "sign new hex:1111111111111111111111111111111111111111111111111111111111111111";
+        let ring = |extra: &str| KeyRing::parse(&format!("{new}\n{extra}")).expect("valid ring");
+        let verify = |ring: KeyRing| ring.verify(&header, &task.fields()).map_err(|e| e.reason);
+
+        let kept = ring(&format!("verify old hex:{hex}"));
+        prop_assert!(verify(kept).is_ok());
+        prop_assert_eq!(verify(ring("")), Err(Reason::UnknownKey));
+        prop_assert_eq!(verify(ring("retired old")), Err(Reason::RetiredKey));
+    }
+
+    #[test]
     fn pae_has_a_left_inverse(pieces in vec(vec(any::<u8>(), 0..24), 0..8)) {
         let slices: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
         prop_assert_eq!(unpae(&pae(&slices)), Some(pieces));
     }
 
     #[test]
-    fn pae_separates_resplit_pieces(pieces in vec(vec(any::<u8>(), 0..16), 0..6), cuts in vec(any::<usize>(), 0..6)) {
+    fn pae_separates_resplit_pieces(
+        pieces in vec(vec(any::<u8>(), 0..16), 0..6),
+        cuts in vec(any::<usize>(), 0..6),
+    ) {
         let joined: Vec<u8> = pieces.concat();
         let mut points: Vec<usize> = cuts.iter().map(|c| c % (joined.len() + 1)).collect();
         points.sort_unstable();
@@ -226,14 +274,20 @@ proptest! {
     }
 
     #[test]
-    fn pae_separates_arbitrary_lists(a in vec(vec(any::<u8>(), 0..9), 0..5), b in vec(vec(any::<u8>(), 0..9), 0..5)) {
-        let (a, b): (Vec<&[u8]>, Vec<&[u8]>) =
-            (a.iter().map(Vec::as_slice).collect(), b.iter().map(Vec::as_slice).collect());
+    fn pae_separates_arbitrary_lists(
+        a in vec(vec(any::<u8>(), 0..9), 0..5),
+        b in vec(vec(any::<u8>(), 0..9), 0..5),
+    ) {
+        let a: Vec<&[u8]> = a.iter().map(Vec::as_slice).collect();
+        let b: Vec<&[u8]> = b.iter().map(Vec::as_slice).collect();
         prop_assert_eq!(pae(&a) == pae(&b), a == b);
     }
 
     #[test]
-    fn verify_never_panics_on_any_string(header in any::<String>(), payload in vec(any::<u8>(), 0..64)) {
+    fn verify_never_panics_on_any_string(
+        header in any::<String>(),
+        payload in vec(any::<u8>(), 0..64),
+    ) {
         let ring = ring_from("k1", &[7; 32]);
         let task = SignedFields { type_name: "t", queue: "q", id: "i", payload: &payload };
         let err = ring.verify(&header, &task).expect_err("random text never verifies");
@@ -241,13 +295,28 @@ proptest! {
     }
 
     #[test]
-    fn verify_never_panics_on_header_shaped_text(header in "(v1|v2|)(:[0-9A-Za-z_.+/=-]{0,45}){0,10}") {
+    fn verify_never_panics_on_header_shaped_text(
+        header in "(v1|v2|)(:[0-9A-Za-z_.+/=-]{0,45}){0,10}",
+    ) {
         let ring = ring_from("k1", &[7; 32]);
         let task = SignedFields { type_name: "t", queue: "q", id: "i", payload: b"{}" };
         let err = ring.verify(&header, &task).expect_err("random text never verifies");
         if let Some(kid) = err.key_id {
             prop_assert_eq!(Some(kid.as_str()), header.split(':').nth(1));
         }
+    }
+
+    #[test]
+    fn verify_refuses_headers_of_the_right_shape(
+        header in "v1:(k1|[A-Za-z0-9._-]{1,33}):[0-9]{1,20}:[0-9]{1,20}:[0-9]{1,20}:[0-9]{1,11}\
+                   :[0-9]{1,11}:[A-Za-z0-9_-]{42,44}",
+    ) {
+        let ring = ring_from("k1", &[7; 32]);
+        let task = SignedFields { type_name: "t", queue: "q", id: "i", payload: b"{}" };
+        let reason = ring.verify(&header, &task).expect_err("forged header").reason;
+        let known = [Reason::MalformedSignature, Reason::UnknownKey, Reason::BadSignature];
+        prop_assert!(known.contains(&reason), "{:?} for {}", reason, header);
+        prop_assert!(!(header.starts_with("v1:k1:") && reason == Reason::UnknownKey));
     }
 
     #[test]
@@ -259,21 +328,35 @@ proptest! {
     }
 
     #[test]
-    fn keyring_parse_never_panics(text in any::<String>()) {
-        let _ = KeyRing::parse(&text);
+    fn keyring_parse_never_panics(text in ring_text()) {
+        if let Ok(ring) = KeyRing::parse(&text) {
+            prop_assert!(text.contains("sign "));
+            prop_assert!(ring.key_ids().any(|id| id.as_str() == ring.signing_key_id()));
+        }
     }
 
     #[test]
-    fn check_time_matches_a_wide_reference(exp in any::<u64>(), nbf in any::<u64>(), now in any::<u64>()) {
-        let claims = Claims { key_id: "k1".into(), issued_at: 1, expires_at: exp, not_before: nbf, max_retry: 0, schema_version: 1 };
-        let (exp, nbf, now) = (u128::from(exp), u128::from(nbf), u128::from(now));
-        let expected = if exp != 0 && now > exp + 60 {
+    fn check_time_matches_a_wide_reference(
+        exp in any::<u64>(),
+        nbf in any::<u64>(),
+        now in any::<u64>(),
+    ) {
+        let claims = Claims {
+            key_id: "k1".into(),
+            issued_at: 1,
+            expires_at: exp,
+            not_before: nbf,
+            max_retry: 0,
+            schema_version: 1,
+        };
+        let (exp, nbf, wide_now) = (u128::from(exp), u128::from(nbf), u128::from(now));
+        let expected = if exp != 0 && wide_now > exp + 60 {
             Err(Reason::Expired)
-        } else if nbf != 0 && now + 60 < nbf {
+        } else if nbf != 0 && wide_now + 60 < nbf {
             Err(Reason::TooEarly)
         } else {
             Ok(())
         };
-        prop_assert_eq!(claims.check_time(now as u64), expected);
+        prop_assert_eq!(claims.check_time(now), expected);
     }
 }
