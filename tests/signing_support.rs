@@ -4,7 +4,10 @@ use std::path::{Path, PathBuf};
 
 /// Decodes a hex string; panics (failing the test) on a malformed vector.
 pub(crate) fn hex(text: &str) -> Vec<u8> {
-    assert!(text.len().is_multiple_of(2), "odd-length hex in a vector: {text:?}");
+    assert!(
+        text.len().is_multiple_of(2),
+        "odd-length hex in a vector: {text:?}"
+    );
     (0..text.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digits in a vector"))
