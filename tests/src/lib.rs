@@ -1,1 +1,3 @@
 //! Shared helpers for vetted integration tests.
+
+pub mod conformance;
