@@ -45,7 +45,7 @@ pub fn rewritten(queue: &str, id: &str) -> Vec<u8> {
     failed.payload = format!("{{\"id\":\"{id}\",\"rewritten\":true}}").into_bytes();
     failed.retried = 1;
     failed.error_msg = "boom".to_owned();
-    failed.last_failed_at = unix_secs(SystemTime::now());
+    failed.last_failed_at = 1_767_225_600;
     failed.encode()
 }
 
@@ -72,7 +72,8 @@ fn task<'a>(queue: &'a str, id: &'a str) -> TaskRef<'a> {
     TaskRef { queue, id }
 }
 
-/// Dequeues from `queues` and returns the task's id, failing unless a readable task came.
+/// Dequeues from `queues` and returns the task's id and message, failing unless a
+/// readable task came.
 async fn take<B: Broker>(broker: &B, queues: &[String]) -> (String, Vec<u8>) {
     let lease_until = SystemTime::now() + LEASE;
     match broker.dequeue(queues, lease_until, usize::MAX).await {

@@ -6,7 +6,6 @@ use async_trait::async_trait;
 
 use super::MemoryBroker;
 use super::lifecycle::NewTask;
-use super::time::unix_secs;
 use crate::broker::{
     Broker, BrokerError, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
 };
@@ -24,7 +23,8 @@ impl Broker for MemoryBroker {
             queue: &message.queue,
             msg: message.encode(),
         };
-        self.store().enqueue(task, process_at, self.now())
+        let now = self.now();
+        self.store().enqueue(task, process_at, now)
     }
 
     async fn dequeue(
@@ -37,7 +37,8 @@ impl Broker for MemoryBroker {
     }
 
     async fn done(&self, task: TaskRef<'_>, unique_key: &str) -> Result<(), BrokerError> {
-        self.store().done(task, unique_key, self.now())
+        let now = self.now();
+        self.store().done(task, unique_key, now)
     }
 
     async fn mark_complete(
@@ -47,8 +48,9 @@ impl Broker for MemoryBroker {
         expires_at: SystemTime,
         unique_key: &str,
     ) -> Result<(), BrokerError> {
-        self.store()
-            .mark_complete(task, message, expires_at, unique_key, self.now())
+        let now = self.now();
+        let mut store = self.store();
+        store.mark_complete(task, message, expires_at, unique_key, now)
     }
 
     async fn retry(
@@ -58,12 +60,13 @@ impl Broker for MemoryBroker {
         retry_at: SystemTime,
         is_failure: bool,
     ) -> Result<(), BrokerError> {
-        self.store()
-            .retry(task, message, retry_at, is_failure, self.now())
+        let now = self.now();
+        self.store().retry(task, message, retry_at, is_failure, now)
     }
 
     async fn archive(&self, task: TaskRef<'_>, message: &[u8]) -> Result<(), BrokerError> {
-        self.store().archive(task, message, self.now())
+        let now = self.now();
+        self.store().archive(task, message, now)
     }
 
     async fn requeue(&self, task: TaskRef<'_>) -> Result<(), BrokerError> {
@@ -75,7 +78,8 @@ impl Broker for MemoryBroker {
     }
 
     async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError> {
-        self.store().quarantine(task, error_msg, self.now())
+        let now = self.now();
+        self.store().quarantine(task, error_msg, now)
     }
 
     async fn extend_leases(
@@ -113,7 +117,8 @@ impl Broker for MemoryBroker {
         state: &ServerState,
         ttl: Duration,
     ) -> Result<(), BrokerError> {
-        self.store().write_server(state, ttl, self.now());
+        let now = self.now();
+        self.store().write_server(state, ttl, now);
         Ok(())
     }
 
@@ -123,30 +128,11 @@ impl Broker for MemoryBroker {
     }
 
     async fn task_message(&self, task: TaskRef<'_>) -> Result<Option<Vec<u8>>, BrokerError> {
-        let store = self.store();
-        let record = store
-            .queues
-            .get(task.queue)
-            .and_then(|queue| queue.tasks.get(task.id));
-        Ok(record.map(|record| record.msg.clone()))
+        Ok(self.store().message(task))
     }
 
     async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError> {
-        let now_secs = unix_secs(self.now());
-        let store = self.store();
-        let Some(data) = store.queues.get(queue) else {
-            return Ok(QueueStats::default());
-        };
-        let (processed_today, failed_today) = data.counters.today(now_secs);
-        Ok(QueueStats {
-            pending: data.pending.len(),
-            active: data.active.len(),
-            scheduled: data.scheduled.len(),
-            retry: data.retry.len(),
-            archived: data.archived.len(),
-            completed: data.completed.len(),
-            processed_today,
-            failed_today,
-        })
+        let now = self.now();
+        Ok(self.store().queue_stats(queue, now))
     }
 }

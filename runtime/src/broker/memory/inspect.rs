@@ -60,7 +60,8 @@ impl MemoryBroker {
 
     /// How many ids `queue` holds in `state`.
     pub fn len(&self, queue: &str, state: TaskState) -> usize {
-        self.ids(queue, state).len()
+        let store = self.store();
+        store.queues.get(queue).map_or(0, |data| data.count(state))
     }
 
     /// The `state` of task `id` in `queue`, if it has a record.

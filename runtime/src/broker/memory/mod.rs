@@ -111,10 +111,12 @@ impl Default for MemoryBroker {
 
 impl fmt::Debug for MemoryBroker {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let queues = self.store().queues.len();
-        f.debug_struct("MemoryBroker")
-            .field("queues", &queues)
-            .finish_non_exhaustive()
+        let mut out = f.debug_struct("MemoryBroker");
+        // try_lock: formatting must not wait for, or deadlock on, the broker's own lock.
+        if let Ok(store) = self.store.try_lock() {
+            out.field("queues", &store.queues.len());
+        }
+        out.finish_non_exhaustive()
     }
 }
 

@@ -136,6 +136,15 @@ impl QueueData {
         }
     }
 
+    /// How many ids `state` holds.
+    pub(super) fn count(&self, state: TaskState) -> usize {
+        match state {
+            TaskState::Pending => self.pending.len(),
+            TaskState::Active => self.active.len(),
+            _ => self.zset(state).map_or(0, ZSet::len),
+        }
+    }
+
     /// Takes `id` out of `active` and `lease`, or fails with `NotFound`, changing nothing,
     /// when either does not hold it.
     pub(super) fn take_active(&mut self, id: &str) -> Result<(), BrokerError> {

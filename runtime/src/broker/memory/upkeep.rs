@@ -2,9 +2,9 @@
 
 use std::time::SystemTime;
 
-use super::store::Store;
+use super::store::{Store, TaskState};
 use super::time::{unix_nanos, unix_secs};
-use crate::broker::ExpiredLease;
+use crate::broker::{ExpiredLease, QueueStats, TaskRef};
 
 impl Store {
     /// Moves tasks of `queue` due at `now` from `scheduled`, then `retry`, to `pending`,
@@ -56,5 +56,29 @@ impl Store {
             queue.tasks.remove(id);
         }
         expired.len()
+    }
+
+    /// The stored message of `task`, if it has a record.
+    pub(super) fn message(&self, task: TaskRef<'_>) -> Option<Vec<u8>> {
+        let record = self.queues.get(task.queue)?.tasks.get(task.id)?;
+        Some(record.msg.clone())
+    }
+
+    /// Counts of `queue` per state, and today's counters on the UTC day of `now`.
+    pub(super) fn queue_stats(&self, queue: &str, now: SystemTime) -> QueueStats {
+        let Some(data) = self.queues.get(queue) else {
+            return QueueStats::default();
+        };
+        let (processed_today, failed_today) = data.counters.today(unix_secs(now));
+        QueueStats {
+            pending: data.count(TaskState::Pending),
+            active: data.count(TaskState::Active),
+            scheduled: data.count(TaskState::Scheduled),
+            retry: data.count(TaskState::Retry),
+            archived: data.count(TaskState::Archived),
+            completed: data.count(TaskState::Completed),
+            processed_today,
+            failed_today,
+        }
     }
 }
