@@ -2,12 +2,14 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
+use std::time::SystemTime;
 
 use super::servers::ServerEntry;
 use super::stats::Counters;
+use super::time::unix_secs;
 use super::unique::UniqueLock;
 use super::zset::ZSet;
-use crate::broker::{BrokerError, TaskRef};
+use crate::broker::{BrokerError, QueueStats, TaskRef};
 
 /// A task state, stored as asynq's lowercase string in the task hash's `state` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -209,6 +211,30 @@ impl Store {
     /// The data of the queue of `task`, or `NotFound` when the queue holds nothing.
     pub(super) fn queue_of(&mut self, task: TaskRef<'_>) -> Result<&mut QueueData, BrokerError> {
         self.queues.get_mut(task.queue).ok_or(BrokerError::NotFound)
+    }
+
+    /// The stored message of `task`, if it has a record.
+    pub(super) fn message(&self, task: TaskRef<'_>) -> Option<Vec<u8>> {
+        let record = self.queues.get(task.queue)?.tasks.get(task.id)?;
+        Some(record.msg.clone())
+    }
+
+    /// Counts of `queue` per state, and today's counters on the UTC day of `now`.
+    pub(super) fn queue_stats(&self, queue: &str, now: SystemTime) -> QueueStats {
+        let Some(data) = self.queues.get(queue) else {
+            return QueueStats::default();
+        };
+        let (processed_today, failed_today) = data.counters.today(unix_secs(now));
+        QueueStats {
+            pending: data.count(TaskState::Pending),
+            active: data.count(TaskState::Active),
+            scheduled: data.count(TaskState::Scheduled),
+            retry: data.count(TaskState::Retry),
+            archived: data.count(TaskState::Archived),
+            completed: data.count(TaskState::Completed),
+            processed_today,
+            failed_today,
+        }
     }
 }
 

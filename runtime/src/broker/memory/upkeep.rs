@@ -2,9 +2,9 @@
 
 use std::time::SystemTime;
 
-use super::store::{Store, TaskState};
+use super::store::Store;
 use super::time::{unix_nanos, unix_secs};
-use crate::broker::{ExpiredLease, QueueStats, TaskRef};
+use crate::broker::ExpiredLease;
 
 impl Store {
     /// Moves tasks of `queue` due at `now` from `scheduled`, then `retry`, to `pending`,
@@ -26,8 +26,9 @@ impl Store {
     /// Sets the lease of each of `ids` that holds one to `until` (`ZADD XX`).
     pub(super) fn extend_leases(&mut self, queue: &str, ids: &[String], until: SystemTime) {
         if let Some(queue) = self.queues.get_mut(queue) {
-            ids.iter()
-                .for_each(|id| queue.lease.update(id, unix_secs(until)));
+            for id in ids {
+                queue.lease.update(id, unix_secs(until));
+            }
         }
     }
 
@@ -56,29 +57,5 @@ impl Store {
             queue.tasks.remove(id);
         }
         expired.len()
-    }
-
-    /// The stored message of `task`, if it has a record.
-    pub(super) fn message(&self, task: TaskRef<'_>) -> Option<Vec<u8>> {
-        let record = self.queues.get(task.queue)?.tasks.get(task.id)?;
-        Some(record.msg.clone())
-    }
-
-    /// Counts of `queue` per state, and today's counters on the UTC day of `now`.
-    pub(super) fn queue_stats(&self, queue: &str, now: SystemTime) -> QueueStats {
-        let Some(data) = self.queues.get(queue) else {
-            return QueueStats::default();
-        };
-        let (processed_today, failed_today) = data.counters.today(unix_secs(now));
-        QueueStats {
-            pending: data.count(TaskState::Pending),
-            active: data.count(TaskState::Active),
-            scheduled: data.count(TaskState::Scheduled),
-            retry: data.count(TaskState::Retry),
-            archived: data.count(TaskState::Archived),
-            completed: data.count(TaskState::Completed),
-            processed_today,
-            failed_today,
-        }
     }
 }
