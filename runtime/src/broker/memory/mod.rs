@@ -11,8 +11,11 @@
 //! - an operation that fails with [`BrokerError::NotFound`](crate::broker::BrokerError)
 //!   changes nothing (a Redis script may have removed the id from `active` first);
 //! - archive trimming never leaves a task record behind;
+//! - dequeuing an id without a record creates no stub record (Redis's `HSET state` does);
 //! - [`quarantine`](crate::broker::Broker::quarantine) keeps the message as it was and
-//!   records its reason beside it (see [`TaskSnapshot::error_msg`]);
+//!   records its reason beside it (see [`TaskSnapshot::error_msg`]); like an archive it
+//!   counts one processed and one failed task, while dropping an id without a record
+//!   counts nothing;
 //! - there are no groups, no paused queues, and `enqueue` takes no uniqueness lock (the
 //!   [`Broker`](crate::broker::Broker) trait has no way to ask for one);
 //!   [`MemoryBroker::set_unique_lock`] stands in for a client that took one.
