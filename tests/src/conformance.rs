@@ -72,12 +72,28 @@ fn task<'a>(queue: &'a str, id: &'a str) -> TaskRef<'a> {
     TaskRef { queue, id }
 }
 
+/// Enqueues task `id` in `queue` for now.
+async fn enqueue_now<B: Broker>(broker: &B, queue: &str, id: &str) {
+    broker
+        .enqueue(&message(queue, id), None)
+        .await
+        .expect("enqueue");
+}
+
+/// Dequeues from `queues` with the suite's lease and no size cap.
+async fn dequeue_any<B: Broker>(broker: &B, queues: &[String]) -> Option<Dequeued> {
+    let lease_until = SystemTime::now() + LEASE;
+    broker
+        .dequeue(queues, lease_until, usize::MAX)
+        .await
+        .expect("dequeue")
+}
+
 /// Dequeues from `queues` and returns the task's id and message, failing unless a
 /// readable task came.
 async fn take<B: Broker>(broker: &B, queues: &[String]) -> (String, Vec<u8>) {
-    let lease_until = SystemTime::now() + LEASE;
-    match broker.dequeue(queues, lease_until, usize::MAX).await {
-        Ok(Some(Dequeued::Task { id, message, .. })) => (id, message),
+    match dequeue_any(broker, queues).await {
+        Some(Dequeued::Task { id, message, .. }) => (id, message),
         other => panic!("expected a task from {queues:?}, got {other:?}"),
     }
 }

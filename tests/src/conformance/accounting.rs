@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use vetted::broker::{Broker, QueueStats};
 
 use super::inspect::server_state;
-use super::{Inspect, after, message, rewritten, start, task};
+use super::{Inspect, after, enqueue_now, message, rewritten, start, task};
 
 /// The uniqueness lock key the suite uses for task `id` of `queue`.
 fn lock_key(queue: &str, id: &str) -> String {
@@ -130,10 +130,7 @@ pub async fn queue_stats_count_each_state<B: Broker + Inspect>(broker: &B) {
         .mark_complete(task(queue, "completed"), &completed, later, "")
         .await
         .unwrap();
-    broker
-        .enqueue(&message(queue, "pending"), None)
-        .await
-        .unwrap();
+    enqueue_now(broker, queue, "pending").await;
     broker
         .enqueue(&message(queue, "scheduled"), Some(later))
         .await

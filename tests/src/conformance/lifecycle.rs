@@ -4,14 +4,17 @@ use std::time::SystemTime;
 
 use vetted::broker::{Broker, BrokerError};
 
-use super::{Inspect, after, message, only, rewritten, start, take, task, unix_secs};
+use super::{
+    Inspect, after, dequeue_any, enqueue_now, message, only, rewritten, start, take, task,
+    unix_secs,
+};
 
 /// Tasks of one queue come out in the order they went in, with their bytes intact, and
 /// end up active and leased.
 pub async fn enqueue_then_dequeue_is_fifo<B: Broker + Inspect>(broker: &B) {
     let queue = "fifo";
     for id in ["a", "b", "c"] {
-        broker.enqueue(&message(queue, id), None).await.unwrap();
+        enqueue_now(broker, queue, id).await;
     }
     assert_eq!(broker.list(queue, "pending").await, ["a", "b", "c"]);
     for id in ["a", "b", "c"] {
@@ -23,35 +26,18 @@ pub async fn enqueue_then_dequeue_is_fifo<B: Broker + Inspect>(broker: &B) {
     }
     assert_eq!(broker.list(queue, "active").await, ["a", "b", "c"]);
     assert_eq!(broker.list(queue, "lease").await.len(), 3);
-    let lease = after(SystemTime::now(), 30);
-    assert_eq!(
-        broker
-            .dequeue(&only(queue), lease, usize::MAX)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(dequeue_any(broker, &only(queue)).await, None);
 }
 
 /// Dequeue takes from the first listed queue that has a task.
 pub async fn dequeue_tries_queues_in_the_given_order<B: Broker + Inspect>(broker: &B) {
-    broker
-        .enqueue(&message("order-low", "low"), None)
-        .await
-        .unwrap();
-    broker
-        .enqueue(&message("order-high", "high"), None)
-        .await
-        .unwrap();
+    enqueue_now(broker, "order-low", "low").await;
+    enqueue_now(broker, "order-high", "high").await;
     let order = ["order-empty", "order-high", "order-low"].map(str::to_owned);
     assert_eq!(take(broker, &order).await.0, "high");
     assert_eq!(take(broker, &order).await.0, "low");
-    let lease = after(SystemTime::now(), 30);
-    assert_eq!(
-        broker.dequeue(&order, lease, usize::MAX).await.unwrap(),
-        None
-    );
-    assert_eq!(broker.dequeue(&[], lease, usize::MAX).await.unwrap(), None);
+    assert_eq!(dequeue_any(broker, &order).await, None);
+    assert_eq!(dequeue_any(broker, &[]).await, None);
 }
 
 /// An id already used in the queue, even by an archived task, is refused; the same id
@@ -73,19 +59,13 @@ pub async fn duplicate_id_conflicts<B: Broker + Inspect>(broker: &B) {
         broker.task_message(task(queue, "dup")).await.unwrap(),
         Some(rewritten(queue, "dup"))
     );
-    broker
-        .enqueue(&message("duplicate-other", "dup"), None)
-        .await
-        .unwrap();
+    enqueue_now(broker, "duplicate-other", "dup").await;
 }
 
 /// Every enqueue registers its queue.
 pub async fn enqueue_registers_the_queue<B: Broker + Inspect>(broker: &B) {
     let future = after(SystemTime::now(), 3600);
-    broker
-        .enqueue(&message("registered-now", "t"), None)
-        .await
-        .unwrap();
+    enqueue_now(broker, "registered-now", "t").await;
     broker
         .enqueue(&message("registered-later", "t"), Some(future))
         .await
@@ -118,14 +98,7 @@ pub async fn scheduled_task_waits_until_forwarded<B: Broker + Inspect>(broker: &
         broker.score(queue, "scheduled", "later").await,
         Some(unix_secs(at))
     );
-    let lease = after(now, 30);
-    assert_eq!(
-        broker
-            .dequeue(&only(queue), lease, usize::MAX)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(dequeue_any(broker, &only(queue)).await, None);
     assert_eq!(broker.forward_due(queue, now).await.unwrap(), 0);
     assert_eq!(broker.forward_due(queue, after(now, 601)).await.unwrap(), 1);
     assert_eq!(
@@ -268,10 +241,7 @@ pub async fn archive_stores_the_failed_message<B: Broker + Inspect>(broker: &B) 
 pub async fn requeue_puts_the_task_next<B: Broker + Inspect>(broker: &B) {
     let queue = "requeue";
     start(broker, queue, "interrupted").await;
-    broker
-        .enqueue(&message(queue, "waiting"), None)
-        .await
-        .unwrap();
+    enqueue_now(broker, queue, "waiting").await;
     broker.requeue(task(queue, "interrupted")).await.unwrap();
     assert_eq!(
         broker.state_of(queue, "interrupted").await.as_deref(),
@@ -312,7 +282,7 @@ pub async fn reschedule_moves_the_task_back_to_scheduled<B: Broker + Inspect>(br
 /// Outcomes for a task that is not active fail with `NotFound` and change nothing.
 pub async fn outcomes_of_a_task_not_active_fail_not_found<B: Broker + Inspect>(broker: &B) {
     let (queue, later) = ("not-active", after(SystemTime::now(), 60));
-    broker.enqueue(&message(queue, "t"), None).await.unwrap();
+    enqueue_now(broker, queue, "t").await;
     let bytes = rewritten(queue, "t");
     for target in [
         task(queue, "t"),
