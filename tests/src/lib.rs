@@ -1,2 +1,4 @@
 //! Shared helpers for vetted integration tests.
+
+pub mod conformance;
 pub mod fixtures;

@@ -1,0 +1,127 @@
+//! An in-process broker with the semantics of the Redis one, for tests and demos.
+//!
+//! [`MemoryBroker`] keeps, per queue, what asynq keeps under `asynq:{<queue>}:`: the
+//! `pending` and `active` lists, the `lease`, `scheduled`, `retry`, `archived` and
+//! `completed` sorted sets (scores in whole Unix seconds, as in Redis), the task records
+//! with their `state` string, the processed and failed counters, and beside them the queue
+//! registry, uniqueness locks and worker heartbeats. Every operation holds one lock, so it
+//! is atomic like asynq's Lua scripts.
+//!
+//! Differences from Redis, all on paths Redis gets wrong or does not have:
+//! - an operation that fails with [`BrokerError::NotFound`](crate::broker::BrokerError)
+//!   changes nothing (a Redis script may have removed the id from `active` first);
+//! - archive trimming never leaves a task record behind;
+//! - dequeuing an id without a record creates no stub record (Redis's `HSET state` does);
+//! - [`quarantine`](crate::broker::Broker::quarantine) keeps the message as it was and
+//!   records its reason beside it (see [`TaskSnapshot::error_msg`]); like an archive it
+//!   counts one processed and one failed task, while dropping an id without a record
+//!   counts nothing;
+//! - there are no groups, no paused queues, and `enqueue` takes no uniqueness lock (the
+//!   [`Broker`](crate::broker::Broker) trait has no way to ask for one);
+//!   [`MemoryBroker::set_unique_lock`] stands in for a client that took one.
+//!
+//! The inspection helpers ([`MemoryBroker::tasks`], [`MemoryBroker::len`], …) let tests
+//! look at the state a worker or client left behind.
+//!
+//! ```
+//! use vetted::broker::Broker;
+//! use vetted::broker::memory::{MemoryBroker, TaskState};
+//! use vetted::wire::TaskMessage;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), vetted::broker::BrokerError> {
+//! let broker = MemoryBroker::new();
+//! let message = TaskMessage {
+//!     type_name: "email:send".into(),
+//!     id: "task-1".into(),
+//!     queue: "default".into(),
+//!     ..TaskMessage::default()
+//! };
+//! broker.enqueue(&message, None).await?;
+//! assert_eq!(broker.len("default", TaskState::Pending), 1);
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::SystemTime;
+
+mod broker;
+mod inspect;
+mod lifecycle;
+mod servers;
+mod stats;
+mod store;
+mod time;
+mod unique;
+mod upkeep;
+mod zset;
+
+pub use inspect::{QueueTotals, TaskSnapshot};
+pub use store::TaskState;
+
+use store::Store;
+
+/// The source of "now" for operations whose Redis counterpart reads the local clock.
+type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+/// Tasks kept in memory; cheap to clone, clones share state.
+#[derive(Clone)]
+pub struct MemoryBroker {
+    /// The state all clones share.
+    store: Arc<Mutex<Store>>,
+    /// Read for enqueue's "now", archive times, stats dates and lock and heartbeat TTLs.
+    clock: Clock,
+}
+
+impl MemoryBroker {
+    /// An empty broker on the system clock.
+    pub fn new() -> Self {
+        Self::with_clock(SystemTime::now)
+    }
+
+    /// An empty broker that reads the time from `clock`, for tests that move time.
+    ///
+    /// The clock decides whether `enqueue` schedules a task, the archive time and trimming,
+    /// the UTC day of the stats, and the expiry of uniqueness locks and heartbeats. Times
+    /// passed to operations (leases, retry times, cutoffs) are used as given.
+    pub fn with_clock(clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        Self {
+            store: Arc::default(),
+            clock: Arc::new(clock),
+        }
+    }
+
+    /// The current time on the broker's clock.
+    fn now(&self) -> SystemTime {
+        (self.clock)()
+    }
+
+    /// The shared state, locked. A panic in another thread while it held the lock cannot
+    /// leave a half-applied operation behind (operations do not panic), so a poisoned lock
+    /// is taken over.
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Default for MemoryBroker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for MemoryBroker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("MemoryBroker");
+        // try_lock: formatting must not wait for, or deadlock on, the broker's own lock.
+        if let Ok(store) = self.store.try_lock() {
+            out.field("queues", &store.queues.len());
+        }
+        out.finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests;

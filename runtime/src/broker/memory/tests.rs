@@ -1,0 +1,230 @@
+//! Behaviour specific to the memory broker; the shared semantics are covered by the
+//! conformance suite in the `vetted-tests` crate.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::{MemoryBroker, TaskState};
+use crate::broker::{Broker, Dequeued, TaskRef};
+
+const START: u64 = 1_767_268_800; // 2026-01-01 12:00 UTC
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// A broker whose clock only moves when the test moves it.
+fn broker_with_clock() -> (MemoryBroker, Arc<Mutex<SystemTime>>) {
+    let now = Arc::new(Mutex::new(UNIX_EPOCH + Duration::from_secs(START)));
+    let clock = Arc::clone(&now);
+    let broker = MemoryBroker::with_clock(move || *clock.lock().unwrap());
+    (broker, now)
+}
+
+fn advance(clock: &Mutex<SystemTime>, by: Duration) {
+    *clock.lock().unwrap() += by;
+}
+
+fn lease_until() -> SystemTime {
+    SystemTime::now() + Duration::from_secs(30)
+}
+
+fn queues(name: &str) -> Vec<String> {
+    vec![name.to_owned()]
+}
+
+/// Plants `id` as pending with `msg` and dequeues it.
+async fn activate(broker: &MemoryBroker, queue: &str, id: &str, msg: &[u8]) {
+    broker.push_raw_pending(queue, id, Some(msg.to_vec()));
+    let taken = broker
+        .dequeue(&queues(queue), lease_until(), usize::MAX)
+        .await
+        .unwrap();
+    assert!(matches!(taken, Some(Dequeued::Task { .. })));
+}
+
+#[tokio::test]
+async fn archive_deletes_tasks_older_than_ninety_days() {
+    let (broker, clock) = broker_with_clock();
+    activate(&broker, "q", "old", b"old").await;
+    broker
+        .archive(
+            TaskRef {
+                queue: "q",
+                id: "old",
+            },
+            b"old",
+        )
+        .await
+        .unwrap();
+    advance(&clock, 90 * DAY + Duration::from_secs(1));
+    activate(&broker, "q", "new", b"new").await;
+    broker
+        .archive(
+            TaskRef {
+                queue: "q",
+                id: "new",
+            },
+            b"new",
+        )
+        .await
+        .unwrap();
+    assert_eq!(broker.ids("q", TaskState::Archived), ["new"]);
+    assert_eq!(broker.state_of("q", "old"), None);
+}
+
+#[tokio::test]
+async fn archive_keeps_the_newest_9999_tasks() {
+    let (broker, clock) = broker_with_clock();
+    for n in 0..10_000 {
+        let id = format!("t{n:05}");
+        activate(&broker, "q", &id, b"m").await;
+        broker
+            .archive(
+                TaskRef {
+                    queue: "q",
+                    id: &id,
+                },
+                b"m",
+            )
+            .await
+            .unwrap();
+        advance(&clock, Duration::from_secs(1));
+    }
+    let archived = broker.ids("q", TaskState::Archived);
+    assert_eq!(archived.len(), 9_999);
+    assert_eq!(archived.first().map(String::as_str), Some("t00001"));
+    assert_eq!(broker.state_of("q", "t00000"), None);
+    assert_eq!(broker.totals("q").failed, 10_000);
+}
+
+#[tokio::test]
+async fn quarantine_keeps_the_message_and_records_the_reason() {
+    let broker = MemoryBroker::new();
+    activate(&broker, "q", "bad", b"\xff\xff").await;
+    broker
+        .quarantine(
+            TaskRef {
+                queue: "q",
+                id: "bad",
+            },
+            "undecodable message",
+        )
+        .await
+        .unwrap();
+    let archived = broker.tasks("q", TaskState::Archived);
+    assert_eq!(archived.len(), 1);
+    assert_eq!(archived[0].message, b"\xff\xff");
+    assert_eq!(
+        archived[0].error_msg.as_deref(),
+        Some("undecodable message")
+    );
+    assert!(archived[0].score.is_some());
+}
+
+#[tokio::test]
+async fn unique_locks_expire_with_their_ttl() {
+    let (broker, clock) = broker_with_clock();
+    assert!(broker.set_unique_lock("k", "a", Duration::from_secs(10)));
+    assert!(!broker.set_unique_lock("k", "b", Duration::from_secs(10)));
+    advance(&clock, Duration::from_secs(10));
+    assert_eq!(broker.unique_lock("k"), None);
+    assert!(broker.set_unique_lock("k", "b", Duration::from_secs(10)));
+    assert_eq!(broker.unique_lock("k").as_deref(), Some("b"));
+}
+
+#[tokio::test]
+async fn heartbeats_expire_with_their_ttl() {
+    let (broker, clock) = broker_with_clock();
+    let state = crate::broker::ServerState {
+        host: "h".into(),
+        pid: 1,
+        server_id: "s".into(),
+        concurrency: 1,
+        queues: vec![("q".into(), 1)],
+        strict_priority: false,
+        status: "active",
+        started: SystemTime::now(),
+        workers: Vec::new(),
+    };
+    broker
+        .write_server_state(&state, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert_eq!(broker.servers(), std::slice::from_ref(&state));
+    advance(&clock, Duration::from_secs(10));
+    assert!(broker.servers().is_empty());
+}
+
+#[tokio::test]
+async fn huge_times_and_ttls_do_not_panic() {
+    let broker = MemoryBroker::new();
+    broker.push_raw_pending("q", "t", Some(b"m".to_vec()));
+    let far = UNIX_EPOCH + Duration::from_secs(u64::from(u32::MAX) * 1_000);
+    broker.dequeue(&queues("q"), far, 0).await.unwrap();
+    broker
+        .extend_leases("q", &["t".to_owned()], far)
+        .await
+        .unwrap();
+    assert!(
+        broker
+            .expired_leases("q", UNIX_EPOCH)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(broker.set_unique_lock("k", "t", Duration::MAX));
+    assert_eq!(broker.unique_lock("k").as_deref(), Some("t"));
+}
+
+#[tokio::test]
+async fn a_poisoned_lock_is_taken_over() {
+    let broker = MemoryBroker::new();
+    broker.push_raw_pending("q", "t", Some(b"m".to_vec()));
+    let clone = broker.clone();
+    let panicked = std::thread::spawn(move || {
+        let _guard = clone.store();
+        panic!("poison the lock");
+    })
+    .join();
+    assert!(panicked.is_err());
+    assert_eq!(broker.len("q", TaskState::Pending), 1);
+    assert!(
+        broker
+            .dequeue(&queues("q"), lease_until(), 10)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+#[tokio::test]
+async fn clones_share_state_and_clear_empties_it() {
+    let broker = MemoryBroker::new();
+    let clone = broker.clone();
+    clone.push_raw_pending("q", "t", Some(b"m".to_vec()));
+    assert_eq!(broker.ids("q", TaskState::Pending), ["t"]);
+    broker.clear();
+    assert_eq!(clone.len("q", TaskState::Pending), 0);
+    assert!(clone.queues().is_empty());
+}
+
+#[tokio::test]
+async fn snapshots_follow_the_order_tasks_leave_in() {
+    let broker = MemoryBroker::new();
+    for id in ["a", "b", "c"] {
+        broker.push_raw_pending("q", id, Some(id.as_bytes().to_vec()));
+    }
+    let ids: Vec<_> = broker
+        .tasks("q", TaskState::Pending)
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let lease = lease_until();
+    broker.dequeue(&queues("q"), lease, 10).await.unwrap();
+    let active = broker.tasks("q", TaskState::Active);
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].state, TaskState::Active);
+    assert_eq!(
+        active[0].score,
+        Some(super::time::from_unix_secs(super::time::unix_secs(lease)))
+    );
+}

@@ -1,0 +1,61 @@
+//! Periodic upkeep: forwarding due tasks, lease extension and recovery, the janitor.
+
+use std::time::SystemTime;
+
+use super::store::Store;
+use super::time::{unix_nanos, unix_secs};
+use crate::broker::ExpiredLease;
+
+impl Store {
+    /// Moves tasks of `queue` due at `now` from `scheduled`, then `retry`, to `pending`,
+    /// earliest first. Returns how many moved.
+    pub(super) fn forward_due(&mut self, queue: &str, now: SystemTime) -> usize {
+        let Some(queue) = self.queues.get_mut(queue) else {
+            return 0;
+        };
+        let now_secs = unix_secs(now);
+        let mut due = queue.scheduled.take_up_to(now_secs);
+        due.extend(queue.retry.take_up_to(now_secs));
+        let moved = due.len();
+        for id in due {
+            queue.make_pending(id, unix_nanos(now));
+        }
+        moved
+    }
+
+    /// Sets the lease of each of `ids` that holds one to `until` (`ZADD XX`).
+    pub(super) fn extend_leases(&mut self, queue: &str, ids: &[String], until: SystemTime) {
+        if let Some(queue) = self.queues.get_mut(queue) {
+            for id in ids {
+                queue.lease.update(id, unix_secs(until));
+            }
+        }
+    }
+
+    /// Active tasks of `queue` whose lease ends at or before `cutoff`, earliest first.
+    pub(super) fn expired_leases(&self, queue: &str, cutoff: SystemTime) -> Vec<ExpiredLease> {
+        let Some(queue) = self.queues.get(queue) else {
+            return Vec::new();
+        };
+        let expired = queue.lease.up_to(unix_secs(cutoff));
+        expired
+            .into_iter()
+            .map(|id| {
+                let message = queue.tasks.get(&id).map(|record| record.msg.clone());
+                ExpiredLease { id, message }
+            })
+            .collect()
+    }
+
+    /// Deletes completed tasks of `queue` whose retention ended by `now`.
+    pub(super) fn delete_expired_completed(&mut self, queue: &str, now: SystemTime) -> usize {
+        let Some(queue) = self.queues.get_mut(queue) else {
+            return 0;
+        };
+        let expired = queue.completed.take_up_to(unix_secs(now));
+        for id in &expired {
+            queue.tasks.remove(id);
+        }
+        expired.len()
+    }
+}

@@ -1,0 +1,158 @@
+//! Leases, recovery and the handling of tasks a worker cannot read.
+
+use std::time::SystemTime;
+
+use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease};
+
+use super::{Inspect, after, dequeue_any, enqueue_now, message, only, start, task, unix_secs};
+
+/// Extending leases moves the expiry of leased ids and adds no lease for other ids.
+pub async fn extend_leases_moves_the_expiry<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("extend", SystemTime::now());
+    start(broker, queue, "t").await;
+    assert_eq!(
+        broker
+            .expired_leases(queue, after(now, 60))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let until = after(now, 300);
+    let ids = ["t", "ghost"].map(str::to_owned);
+    broker.extend_leases(queue, &ids, until).await.unwrap();
+    assert_eq!(
+        broker.score(queue, "lease", "t").await,
+        Some(unix_secs(until))
+    );
+    assert_eq!(broker.list(queue, "lease").await, ["t"]);
+    assert!(
+        broker
+            .expired_leases(queue, after(now, 60))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// Expired leases are those ending at or before the cutoff, earliest first, each with
+/// its message.
+pub async fn expired_leases_respect_the_cutoff<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("expired", SystemTime::now());
+    for (id, lease_secs) in [("late", 100), ("early", 10)] {
+        enqueue_now(broker, queue, id).await;
+        broker
+            .dequeue(&only(queue), after(now, lease_secs), usize::MAX)
+            .await
+            .unwrap();
+    }
+    let expired = |id: &str| ExpiredLease {
+        id: id.to_owned(),
+        message: Some(message(queue, id).encode()),
+    };
+    assert!(
+        broker
+            .expired_leases(queue, after(now, 9))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        broker.expired_leases(queue, after(now, 50)).await.unwrap(),
+        [expired("early")]
+    );
+    let both = broker.expired_leases(queue, after(now, 100)).await.unwrap();
+    assert_eq!(both, [expired("early"), expired("late")]);
+}
+
+/// A message over the cap is reported by length, unread, and the task is leased.
+pub async fn oversize_message_is_leased_unread<B: Broker + Inspect>(broker: &B) {
+    let queue = "oversize";
+    let mut big = message(queue, "big");
+    big.payload = vec![b'x'; 4096];
+    broker.enqueue(&big, None).await.unwrap();
+    let lease = after(SystemTime::now(), 30);
+    let found = broker.dequeue(&only(queue), lease, 1024).await.unwrap();
+    let expected = Dequeued::Oversize {
+        queue: queue.to_owned(),
+        id: "big".to_owned(),
+        len: big.encode().len(),
+    };
+    assert_eq!(found, Some(expected));
+    assert_eq!(
+        broker.state_of(queue, "big").await.as_deref(),
+        Some("active")
+    );
+    assert_eq!(broker.list(queue, "active").await, ["big"]);
+    assert_eq!(broker.list(queue, "lease").await, ["big"]);
+}
+
+/// An id with no record is reported as dangling and leased; recovery sees no message.
+pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("dangling", SystemTime::now());
+    broker.push_raw_pending(queue, "ghost", None).await;
+    let found = dequeue_any(broker, &only(queue)).await;
+    assert_eq!(
+        found,
+        Some(Dequeued::Dangling {
+            queue: queue.to_owned(),
+            id: "ghost".to_owned()
+        })
+    );
+    assert_eq!(broker.list(queue, "active").await, ["ghost"]);
+    assert_eq!(broker.list(queue, "lease").await, ["ghost"]);
+    let expired = broker.expired_leases(queue, after(now, 60)).await.unwrap();
+    assert_eq!(
+        expired,
+        [ExpiredLease {
+            id: "ghost".to_owned(),
+            message: None
+        }]
+    );
+    assert_eq!(dequeue_any(broker, &only(queue)).await, None);
+}
+
+/// Quarantine takes an unreadable task out of `active` and the lease set and archives
+/// its record, counting a failure; a second quarantine finds nothing.
+pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
+    let queue = "quarantine";
+    broker
+        .push_raw_pending(queue, "bad", Some(b"\xff\xfe not protobuf"))
+        .await;
+    dequeue_any(broker, &only(queue)).await;
+    broker
+        .quarantine(task(queue, "bad"), "undecodable message")
+        .await
+        .unwrap();
+    assert_eq!(
+        broker.state_of(queue, "bad").await.as_deref(),
+        Some("archived")
+    );
+    assert_eq!(broker.list(queue, "archived").await, ["bad"]);
+    assert!(broker.list(queue, "active").await.is_empty());
+    assert!(broker.list(queue, "lease").await.is_empty());
+    assert_eq!(broker.totals(queue).await, (1, 1));
+    let again = broker
+        .quarantine(task(queue, "bad"), "undecodable message")
+        .await;
+    assert!(matches!(again, Err(BrokerError::NotFound)), "got {again:?}");
+}
+
+/// Quarantine of an id with no record drops the id and archives nothing.
+pub async fn quarantine_drops_an_id_without_record<B: Broker + Inspect>(broker: &B) {
+    let queue = "quarantine-dangling";
+    broker.push_raw_pending(queue, "ghost", None).await;
+    dequeue_any(broker, &only(queue)).await;
+    broker
+        .quarantine(task(queue, "ghost"), "task record missing")
+        .await
+        .unwrap();
+    for key in ["active", "lease", "archived", "pending"] {
+        assert!(
+            broker.list(queue, key).await.is_empty(),
+            "{key} still holds the id"
+        );
+    }
+    assert_eq!(broker.state_of(queue, "ghost").await, None);
+    assert_eq!(broker.totals(queue).await, (0, 0));
+}
