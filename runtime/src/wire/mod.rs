@@ -84,24 +84,7 @@ pub enum WireError {
 impl TaskMessage {
     /// Encodes the message in protobuf form.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let fields = [
-            (1u8, self.type_name.as_bytes()),
-            (2, &self.payload[..]),
-            (3, self.id.as_bytes()),
-            (4, self.queue.as_bytes()),
-        ];
-        for (number, bytes) in fields {
-            out.push((number << 3) | 2);
-            let mut len = bytes.len();
-            while len >= 0x80 {
-                out.push((len & 0x7f) as u8 | 0x80);
-                len >>= 7;
-            }
-            out.push(len as u8);
-            out.extend_from_slice(bytes);
-        }
-        out
+        unimplemented!()
     }
 
     /// Decodes a message, refusing header maps over `limits`.
