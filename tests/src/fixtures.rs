@@ -30,18 +30,24 @@ impl Probe {
     }
 }
 
-/// Labels of the probes whose handler ran, in order.
+/// Labels of the probes whose handler ran, with when it started, in order.
 #[derive(Clone, Debug, Default)]
-pub struct Calls(Arc<Mutex<Vec<String>>>);
+pub struct Calls(Arc<Mutex<Vec<(String, SystemTime)>>>);
 
 impl Calls {
     /// The labels so far.
     pub fn labels(&self) -> Vec<String> {
+        self.starts().into_iter().map(|(label, _)| label).collect()
+    }
+
+    /// The labels with the time each handler call started.
+    pub fn starts(&self) -> Vec<(String, SystemTime)> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     fn push(&self, label: &str) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).push(label.to_owned());
+        let mut calls = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        calls.push((label.to_owned(), SystemTime::now()));
     }
 }
 
