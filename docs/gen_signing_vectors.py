@@ -74,20 +74,24 @@ def decode_secret(text):
     raise KeyRingError("unknown secret encoding")
 
 
+def strip_comment(line):
+    """Cuts a line at the first `#` that starts a word (the spec's `# ...` annotations)."""
+    for i, c in enumerate(line):
+        if c == "#" and (i == 0 or line[i - 1] in " \t"):
+            return line[:i]
+    return line
+
+
 def parse_keyring(text):
     """Returns (sign kid, {kid: secret}, {retired kids})."""
     entries = []
     for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
+        stripped = strip_comment(line).strip()
         entries.extend(e.strip() for e in stripped.split(";") if e.strip())
     sign, keys, retired = None, {}, set()
     for entry in entries:
         words = entry.split()
-        comment = [i for i, w in enumerate(words) if w.startswith("#")]
-        words = words[: comment[0]] if comment else words
-        kind = words[0] if words else ""
+        kind = words[0]
         if kind in ("sign", "verify") and len(words) == 3:
             kid, secret = words[1], decode_secret(words[2])
             if len(secret) < 32:
