@@ -140,8 +140,11 @@ type parsedHeader struct {
 // parseHeader checks the syntax of a header value. On failure it returns a reason code and, when
 // the key id field is well formed, the key id.
 func parseHeader(value string) (parsedHeader, string, string) {
+	if len(value) > maxHeaderLen {
+		return parsedHeader{}, ReasonMalformedSignature, ""
+	}
 	parts := strings.Split(value, ":")
-	if len(value) > maxHeaderLen || len(parts) != headerFields {
+	if len(parts) != headerFields {
 		return parsedHeader{}, ReasonMalformedSignature, ""
 	}
 	if parts[0] != schemeVersion {

@@ -195,7 +195,12 @@ func validKeyID(kid string) bool {
 }
 
 // SigningKeyID returns the id of the key that producers sign with.
-func (r *KeyRing) SigningKeyID() string { return r.signID }
+func (r *KeyRing) SigningKeyID() string {
+	if r == nil {
+		return ""
+	}
+	return r.signID
+}
 
 // lookup returns the secret of an accepted key, and whether the id is retired.
 func (r *KeyRing) lookup(kid string) (key secret, retired bool) {

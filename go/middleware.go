@@ -3,6 +3,7 @@ package vetted
 import (
 	"context"
 	"errors"
+	"maps"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -99,6 +100,7 @@ func newVerifier(ring *KeyRing, cfg VerifyConfig, d delivery) *verifier {
 	for _, t := range cfg.UnsignedTypes {
 		v.unsigned[t] = true
 	}
+	v.cfg.SchemaVersions = maps.Clone(cfg.SchemaVersions)
 	if v.keyRetries == 0 {
 		v.keyRetries = DefaultUnknownKeyRetries
 	}

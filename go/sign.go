@@ -66,6 +66,9 @@ func (r *KeyRing) NewJSONTaskWith(typeName string, v any, so SignOptions, opts .
 // claims' KeyID is replaced by the ring's signing key id; the other claims are checked against
 // the grammar of the scheme. Most producers want [KeyRing.NewTask] instead.
 func (r *KeyRing) Sign(typeName, queue, id string, payload []byte, c Claims) (string, error) {
+	if r == nil || r.keys[r.signID] == nil {
+		return "", errors.New("vetted: the key ring has no signing key (load it with ParseKeyRing)")
+	}
 	c.KeyID = r.signID
 	if err := c.validate(); err != nil {
 		return "", err

@@ -220,3 +220,14 @@ func reasonOf(err error) string {
 	}
 	return ""
 }
+
+func TestSigningNeedsAParsedRing(t *testing.T) {
+	for name, ring := range map[string]*KeyRing{"nil": nil, "zero value": {}} {
+		if header, err := ring.Sign("t", "q", "i", nil, Claims{IssuedAt: 1, SchemaVersion: 1}); err == nil {
+			t.Errorf("%s ring signed %q", name, header)
+		}
+		if task, err := ring.NewTask("t", nil); err == nil {
+			t.Errorf("%s ring made task %v", name, task)
+		}
+	}
+}
