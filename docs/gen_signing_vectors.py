@@ -363,7 +363,10 @@ def malformed_cases():
     base = Spec(id="malformed-base")
     header = base.header()
     tag = header.split(":")[7]
-    field = lambda i, v: replace_field(header, i, v)  # noqa: E731
+
+    def field(index, value):
+        return replace_field(header, index, value)
+
     return [
         base.case("malformed_empty_header", "malformed_signature", header=""),
         base.case("malformed_seven_fields", "malformed_signature", header=header.rsplit(":", 1)[0]),
