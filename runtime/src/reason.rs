@@ -29,6 +29,8 @@ pub enum Reason {
     TooEarly,
     /// A one-time task that already completed was delivered again.
     Replayed,
+    /// The task was delivered more often than its signed retry limit allows.
+    RetryExceeded,
     /// The message or the payload is larger than its cap.
     Oversize,
     /// The stored `TaskMessage` could not be decoded, or its hash is missing.
@@ -56,7 +58,7 @@ pub enum Disposition {
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 16] = [
+    pub const ALL: [Reason; 17] = [
         Reason::Unsigned,
         Reason::MalformedSignature,
         Reason::BadSignature,
@@ -67,6 +69,7 @@ impl Reason {
         Reason::Expired,
         Reason::TooEarly,
         Reason::Replayed,
+        Reason::RetryExceeded,
         Reason::Oversize,
         Reason::MalformedMessage,
         Reason::KeyMismatch,
@@ -88,6 +91,7 @@ impl Reason {
             Reason::Expired => "expired",
             Reason::TooEarly => "too_early",
             Reason::Replayed => "replayed",
+            Reason::RetryExceeded => "retry_exceeded",
             Reason::Oversize => "oversize",
             Reason::MalformedMessage => "malformed_message",
             Reason::KeyMismatch => "key_mismatch",

@@ -36,13 +36,14 @@ var subcommands = map[string]func(args []string, out *output) int{
 	"serve":         runServe,
 	"inspect":       runInspect,
 	"wait-archived": runWaitArchived,
+	"run-task":      runRunTask,
 }
 
 // run executes one command line and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
 	out := &output{json: json.NewEncoder(stdout), log: stderr}
 	if len(args) == 0 || subcommands[args[0]] == nil {
-		_, _ = fmt.Fprintln(stderr, "usage: interop enqueue|serve|inspect|wait-archived --redis 127.0.0.1:PORT [flags]")
+		_, _ = fmt.Fprintln(stderr, "usage: interop enqueue|serve|inspect|wait-archived|run-task --redis 127.0.0.1:PORT [flags]")
 		return exitUsage
 	}
 	return subcommands[args[0]](args[1:], out)

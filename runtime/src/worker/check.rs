@@ -99,6 +99,9 @@ impl Checker {
         if let Err(reason) = claims.check_time(now) {
             return refuse(reason);
         }
+        if i64::from(message.retried) > i64::from(claims.max_retry) {
+            return refuse(Reason::RetryExceeded);
+        }
         Ok(Some(claims))
     }
 }
