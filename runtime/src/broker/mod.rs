@@ -94,6 +94,12 @@ pub enum BrokerError {
     /// The backing store failed; the operation may be retried.
     #[error("broker unavailable: {0}")]
     Unavailable(String),
+    /// The broker address is malformed or uses an unsupported scheme.
+    #[error("invalid broker address: {0}")]
+    InvalidAddress(String),
+    /// The server refused the credentials in the broker address.
+    #[error("broker refused the credentials")]
+    AuthFailed,
 }
 
 /// The heartbeat record of one worker process (asynq's `ServerInfo` plus its tasks).

@@ -2,9 +2,20 @@
 //!
 //! `TaskMessage` is decoded with caps on its header map, and rewritten by patching only
 //! the fields that change, so that headers and any field this crate does not know
-//! survive a retry, an archive or a completion byte for byte.
+//! survive a retry, an archive or a completion byte for byte. `ServerInfo` and
+//! `WorkerInfo` carry the heartbeat.
 
 use std::collections::BTreeMap;
+
+mod heartbeat;
+mod patch;
+mod record;
+mod task_message;
+#[cfg(test)]
+mod tests;
+
+pub use heartbeat::{ServerInfo, Timestamp, WorkerInfo};
+pub use patch::rewrite;
 
 /// A decoded asynq `TaskMessage` (the `msg` field of a task hash).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -52,7 +63,10 @@ pub struct DecodeLimits {
 
 impl Default for DecodeLimits {
     fn default() -> Self {
-        Self { max_headers: 64, max_header_bytes: 16 * 1024 }
+        Self {
+            max_headers: 64,
+            max_header_bytes: 16 * 1024,
+        }
     }
 }
 
@@ -79,22 +93,4 @@ pub enum WireError {
     /// The header map is over its caps.
     #[error("too many or too large headers")]
     HeadersOverCap,
-}
-
-impl TaskMessage {
-    /// Encodes the message in protobuf form.
-    pub fn encode(&self) -> Vec<u8> {
-        unimplemented!()
-    }
-
-    /// Decodes a message, refusing header maps over `limits`.
-    pub fn decode(_bytes: &[u8], _limits: &DecodeLimits) -> Result<Self, WireError> {
-        unimplemented!()
-    }
-}
-
-/// Rewrites an encoded message with `update`, keeping every other field record,
-/// known or not, byte for byte and in order.
-pub fn rewrite(_original: &[u8], _update: &MessageUpdate) -> Result<Vec<u8>, WireError> {
-    unimplemented!()
 }

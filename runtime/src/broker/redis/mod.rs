@@ -1,7 +1,195 @@
 //! The asynq v0.26 Redis layout.
+//!
+//! [`RedisBroker`] reproduces the data effects of asynq's scripts (asynq-protocol §5)
+//! with its own Lua, so Go servers, clients, the Inspector, the CLI and asynqmon can
+//! share queues with vetted workers. Where vetted differs, it is to avoid leaving
+//! records that Go tooling cannot read:
+//!
+//! - dequeue measures `msg` before reading it, and reports an id whose hash or `msg`
+//!   is missing without creating a stub hash;
+//! - forwarding drops a scheduled or retry id whose hash is gone, instead of creating
+//!   a stub hash for it;
+//! - [`quarantine`](crate::broker::Broker::quarantine) archives an unusable task under
+//!   a minimal readable message, keeping the original bytes in
+//!   [`ORIGINAL_MESSAGE_FIELD`].
+//!
+//! Enqueue writes the plain and scheduled paths (§5.1, §5.3); it takes no uniqueness
+//! lock and does not add tasks to groups. The broker reconnects by itself after a
+//! connection loss; the command that saw the loss fails with
+//! [`BrokerError::Unavailable`] and may be retried.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use async_trait::async_trait;
+use redis::aio::ConnectionManager;
+
+use crate::broker::{
+    Broker, BrokerError, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+};
+use crate::wire::TaskMessage;
+
+mod clock;
+mod connect;
+mod dequeue;
+mod enqueue;
+mod error;
+mod finish;
+mod heartbeat;
+mod inspect;
+mod keys;
+mod maintenance;
+mod recover;
+mod scripts;
+
+pub use recover::{ORIGINAL_MESSAGE_FIELD, QUARANTINED_TASK_TYPE};
 
 /// A broker on Redis, compatible with Go asynq v0.26 servers, clients and tools.
+///
+/// Cheap to clone; clones share one reconnecting connection.
 #[derive(Clone)]
 pub struct RedisBroker {
-    _private: (),
+    conn: ConnectionManager,
+}
+
+impl fmt::Debug for RedisBroker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisBroker").finish_non_exhaustive()
+    }
+}
+
+impl RedisBroker {
+    /// Connects to `redis://[user:password@]host:port/db`, or `rediss://…` for TLS
+    /// checked against the system's root certificates.
+    ///
+    /// Fails with [`BrokerError::InvalidAddress`] for a malformed URL or another
+    /// scheme, [`BrokerError::AuthFailed`] when the server refuses the credentials, and
+    /// [`BrokerError::Unavailable`] when it cannot be reached.
+    pub async fn connect(url: &str) -> Result<Self, BrokerError> {
+        let conn = connect::open(url, None).await?;
+        Ok(Self { conn })
+    }
+
+    /// Connects to a `rediss://` URL, trusting only the CA certificate(s) in
+    /// `root_certificate_pem` instead of the system roots.
+    pub async fn connect_with_root_certificate(
+        url: &str,
+        root_certificate_pem: &[u8],
+    ) -> Result<Self, BrokerError> {
+        let conn = connect::open(url, Some(root_certificate_pem)).await?;
+        Ok(Self { conn })
+    }
+
+    fn conn(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+}
+
+#[async_trait]
+impl Broker for RedisBroker {
+    async fn enqueue(
+        &self,
+        message: &TaskMessage,
+        process_at: Option<SystemTime>,
+    ) -> Result<(), BrokerError> {
+        enqueue::enqueue(&mut self.conn(), message, process_at).await
+    }
+
+    async fn dequeue(
+        &self,
+        queues: &[String],
+        lease_until: SystemTime,
+        max_message_bytes: usize,
+    ) -> Result<Option<Dequeued>, BrokerError> {
+        dequeue::dequeue(&mut self.conn(), queues, lease_until, max_message_bytes).await
+    }
+
+    async fn done(&self, task: TaskRef<'_>, unique_key: &str) -> Result<(), BrokerError> {
+        finish::done(&mut self.conn(), task, unique_key).await
+    }
+
+    async fn mark_complete(
+        &self,
+        task: TaskRef<'_>,
+        message: &[u8],
+        expires_at: SystemTime,
+        unique_key: &str,
+    ) -> Result<(), BrokerError> {
+        finish::mark_complete(&mut self.conn(), task, message, expires_at, unique_key).await
+    }
+
+    async fn retry(
+        &self,
+        task: TaskRef<'_>,
+        message: &[u8],
+        retry_at: SystemTime,
+        is_failure: bool,
+    ) -> Result<(), BrokerError> {
+        finish::retry(&mut self.conn(), task, message, retry_at, is_failure).await
+    }
+
+    async fn archive(&self, task: TaskRef<'_>, message: &[u8]) -> Result<(), BrokerError> {
+        finish::archive(&mut self.conn(), task, message).await
+    }
+
+    async fn requeue(&self, task: TaskRef<'_>) -> Result<(), BrokerError> {
+        recover::requeue(&mut self.conn(), task).await
+    }
+
+    async fn reschedule(&self, task: TaskRef<'_>, at: SystemTime) -> Result<(), BrokerError> {
+        recover::reschedule(&mut self.conn(), task, at).await
+    }
+
+    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError> {
+        recover::quarantine(&mut self.conn(), task, error_msg).await
+    }
+
+    async fn extend_leases(
+        &self,
+        queue: &str,
+        ids: &[String],
+        until: SystemTime,
+    ) -> Result<(), BrokerError> {
+        maintenance::extend_leases(&mut self.conn(), queue, ids, until).await
+    }
+
+    async fn forward_due(&self, queue: &str, now: SystemTime) -> Result<usize, BrokerError> {
+        maintenance::forward_due(&mut self.conn(), queue, now).await
+    }
+
+    async fn expired_leases(
+        &self,
+        queue: &str,
+        cutoff: SystemTime,
+    ) -> Result<Vec<ExpiredLease>, BrokerError> {
+        maintenance::expired_leases(&mut self.conn(), queue, cutoff).await
+    }
+
+    async fn delete_expired_completed(
+        &self,
+        queue: &str,
+        now: SystemTime,
+    ) -> Result<usize, BrokerError> {
+        maintenance::delete_expired_completed(&mut self.conn(), queue, now).await
+    }
+
+    async fn write_server_state(
+        &self,
+        state: &ServerState,
+        ttl: Duration,
+    ) -> Result<(), BrokerError> {
+        heartbeat::write_server_state(&mut self.conn(), state, ttl).await
+    }
+
+    async fn clear_server_state(&self, state: &ServerState) -> Result<(), BrokerError> {
+        heartbeat::clear_server_state(&mut self.conn(), state).await
+    }
+
+    async fn task_message(&self, task: TaskRef<'_>) -> Result<Option<Vec<u8>>, BrokerError> {
+        inspect::task_message(&mut self.conn(), task).await
+    }
+
+    async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError> {
+        inspect::queue_stats(&mut self.conn(), queue).await
+    }
 }

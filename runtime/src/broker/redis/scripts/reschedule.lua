@@ -1,0 +1,13 @@
+-- Reschedule: an active task goes back to scheduled, without counting an attempt.
+-- KEYS[1] active, KEYS[2] lease, KEYS[3] scheduled, KEYS[4] task hash.
+-- ARGV[1] task id, ARGV[2] process-at in Unix seconds.
+-- Returns 1 when done, 0 when the task is not active.
+if redis.call("LREM", KEYS[1], 0, ARGV[1]) == 0 then
+  return 0
+end
+if redis.call("ZREM", KEYS[2], ARGV[1]) == 0 then
+  return 0
+end
+redis.call("ZADD", KEYS[3], ARGV[2], ARGV[1])
+redis.call("HSET", KEYS[4], "state", "scheduled")
+return 1
