@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 pub mod broker;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod handler;
 pub mod reason;
