@@ -3,6 +3,11 @@
 
 use std::fmt;
 
+mod impls;
+pub mod rules;
+
+pub use rules::RuleError;
+
 /// A value whose fields can be checked against their rules.
 ///
 /// Implemented for the standard leaf types and collections, by `#[vetted::task]` for task
@@ -26,7 +31,8 @@ pub enum FieldPath<'a> {
     Field(&'a FieldPath<'a>, &'a str),
     /// An element of a sequence.
     Index(&'a FieldPath<'a>, usize),
-    /// A value of a map; the key is data, so it is never written into the path.
+    /// A value of a map or a member of a set. Keys are data and set order may be
+    /// random, so neither is written into the path: it shows as `[*]`.
     MapValue(&'a FieldPath<'a>),
 }
 
@@ -41,7 +47,7 @@ impl FieldPath<'_> {
         FieldPath::Index(self, index)
     }
 
-    /// A value of this map.
+    /// A value of this map, or a member of this set.
     pub fn map_value(&self) -> FieldPath<'_> {
         FieldPath::MapValue(self)
     }
@@ -77,7 +83,10 @@ pub struct ValidationErrors {
 impl ValidationErrors {
     /// Records a failure of rule `code` at `path`.
     pub fn add(&mut self, path: &FieldPath<'_>, code: &'static str) {
-        self.errors.push(FieldError { path: path.to_string(), code });
+        self.errors.push(FieldError {
+            path: path.to_string(),
+            code,
+        });
     }
 
     /// Whether nothing failed.
@@ -107,5 +116,9 @@ impl std::error::Error for ValidationErrors {}
 pub fn validate<T: Validate + ?Sized>(value: &T) -> Result<(), ValidationErrors> {
     let mut errors = ValidationErrors::default();
     value.validate_into(&FieldPath::Root, &mut errors);
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }

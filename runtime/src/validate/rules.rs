@@ -1,0 +1,383 @@
+//! The rules behind `#[validate(...)]`, one trait per rule.
+//!
+//! The code generated for a rule calls one `check_*` function here. Its trait bound is
+//! what makes rustc refuse a rule on a type it does not fit (`email` on a `u32`), and
+//! the trait's `on_unimplemented` note says which types the rule takes. Every rule
+//! passes on `None`: an absent optional value breaks no rule but `required`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::fmt;
+
+use regex::Regex;
+use validator::ValidateEmail;
+
+/// The failure of a `custom` rule function: a static rule code and nothing else.
+///
+/// It never carries the value that failed, so validation errors are safe to log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RuleError {
+    code: &'static str,
+}
+
+impl RuleError {
+    /// A failure recorded under `code`, such as `"reserved_name"`.
+    pub const fn new(code: &'static str) -> Self {
+        Self { code }
+    }
+
+    /// The rule code recorded in [`ValidationErrors`](super::ValidationErrors).
+    pub const fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule `{}` failed", self.code)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// Declares a rule on text: its trait, its impls for the text types, and its check.
+macro_rules! text_rule {
+    (
+        $(#[$doc:meta])*
+        trait $rule:ident, $name:literal, $message:literal, $label:literal, $note:literal,
+        fn $check:ident($($arg:ident: $ty:ty),*) $body:expr
+    ) => {
+        $(#[$doc])*
+        #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
+        pub trait $rule {
+            /// The text to check; `None` when an optional value is absent.
+            fn text(&self) -> Option<&str>;
+        }
+
+        impl $rule for str {
+            fn text(&self) -> Option<&str> {
+                Some(self)
+            }
+        }
+
+        impl $rule for String {
+            fn text(&self) -> Option<&str> {
+                Some(self)
+            }
+        }
+
+        impl<T: $rule + ?Sized> $rule for Box<T> {
+            fn text(&self) -> Option<&str> {
+                (**self).text()
+            }
+        }
+
+        impl<T: $rule> $rule for Option<T> {
+            fn text(&self) -> Option<&str> {
+                self.as_ref().and_then($rule::text)
+            }
+        }
+
+        #[doc = concat!("Whether `value` passes the `", $name, "` rule.")]
+        pub fn $check<T: $rule + ?Sized>(value: &T, $($arg: $ty),*) -> bool {
+            value.text().is_none_or(|text| $body(text))
+        }
+    };
+}
+
+text_rule! {
+    /// Text that `email` checks: the HTML form syntax of an address, nothing more.
+    trait EmailRule, "email", "the `email` rule does not apply to `{Self}`",
+        "`email` needs text here",
+        "`email` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_email() |text: &str| text.validate_email()
+}
+
+text_rule! {
+    /// Text that `url` checks: an absolute URL whose scheme is in the allowed list.
+    trait UrlRule, "url", "the `url` rule does not apply to `{Self}`",
+        "`url` needs text here",
+        "`url` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_url(schemes: &[&str])
+        |text: &str| url::Url::parse(text).is_ok_and(|url| schemes.contains(&url.scheme()))
+}
+
+text_rule! {
+    /// Text that `contains` checks.
+    trait ContainsRule, "contains", "the `contains` rule does not apply to `{Self}`",
+        "`contains` needs text here",
+        "`contains` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_contains(pattern: &str)
+        |text: &str| text.contains(pattern)
+}
+
+text_rule! {
+    /// Text that `does_not_contain` checks.
+    trait DoesNotContainRule, "does_not_contain", "the `does_not_contain` rule does not apply to `{Self}`",
+        "`does_not_contain` needs text here",
+        "`does_not_contain` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_does_not_contain(pattern: &str)
+        |text: &str| !text.contains(pattern)
+}
+
+text_rule! {
+    /// Text that `non_control_character` checks: no character of category `Cc`.
+    trait NonControlCharacterRule, "non_control_character", "the `non_control_character` rule does not apply to `{Self}`",
+        "`non_control_character` needs text here",
+        "`non_control_character` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_non_control_character()
+        |text: &str| !text.chars().any(char::is_control)
+}
+
+text_rule! {
+    /// Text that `regex` checks: the pattern must match somewhere in it.
+    trait RegexRule, "regex", "the `regex` rule does not apply to `{Self}`",
+        "`regex` needs text here",
+        "`regex` applies to `String`, `str`, and `Option` or `Box` of them",
+        fn check_regex(regex: &Regex) |text: &str| regex.is_match(text)
+}
+
+/// A value that `length` measures: characters (Unicode scalar values) of text,
+/// elements of a collection.
+#[diagnostic::on_unimplemented(
+    message = "the `length` rule does not apply to `{Self}`",
+    label = "`length` needs text or a collection here",
+    note = "`length` counts the characters of `String`/`str` and the elements of \
+            `Vec`, `VecDeque`, arrays, slices, maps and sets; for numbers use `range(...)`"
+)]
+pub trait LengthRule {
+    /// The length; `None` when an optional value is absent.
+    fn length(&self) -> Option<usize>;
+}
+
+impl LengthRule for str {
+    fn length(&self) -> Option<usize> {
+        Some(self.chars().count())
+    }
+}
+
+impl LengthRule for String {
+    fn length(&self) -> Option<usize> {
+        self.as_str().length()
+    }
+}
+
+impl<T: LengthRule + ?Sized> LengthRule for Box<T> {
+    fn length(&self) -> Option<usize> {
+        (**self).length()
+    }
+}
+
+impl<T: LengthRule> LengthRule for Option<T> {
+    fn length(&self) -> Option<usize> {
+        self.as_ref().and_then(LengthRule::length)
+    }
+}
+
+/// Implements `LengthRule` as the element count of collection types.
+macro_rules! length_by_len {
+    ($($ty:ty => [$($generics:tt)*]),* $(,)?) => {
+        $(
+            impl<$($generics)*> LengthRule for $ty {
+                fn length(&self) -> Option<usize> {
+                    Some(self.len())
+                }
+            }
+        )*
+    };
+}
+
+length_by_len! {
+    [T] => [T],
+    Vec<T> => [T],
+    VecDeque<T> => [T],
+    [T; N] => [T, const N: usize],
+    HashMap<K, V, S> => [K, V, S],
+    BTreeMap<K, V> => [K, V],
+    HashSet<T, S> => [T, S],
+    BTreeSet<T> => [T],
+}
+
+/// Whether `value` passes `length(min = , max = , equal = )`.
+pub fn check_length<T: LengthRule + ?Sized>(
+    value: &T,
+    min: Option<usize>,
+    max: Option<usize>,
+    equal: Option<usize>,
+) -> bool {
+    value.length().is_none_or(|len| {
+        min.is_none_or(|min| len >= min)
+            && max.is_none_or(|max| len <= max)
+            && equal.is_none_or(|equal| len == equal)
+    })
+}
+
+/// A number that `range` compares with its bounds.
+#[diagnostic::on_unimplemented(
+    message = "the `range` rule does not apply to `{Self}`",
+    label = "`range` needs a number here",
+    note = "`range` applies to integers, `f32` and `f64`, and `Option` or `Box` of them; \
+            for the length of text or a collection use `length(...)`"
+)]
+pub trait RangeRule {
+    /// The number type the bounds are written in.
+    type Bound: PartialOrd + Copy;
+
+    /// The number; `None` when an optional value is absent.
+    fn number(&self) -> Option<Self::Bound>;
+}
+
+/// Implements `RangeRule` for primitive number types.
+macro_rules! range_numbers {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl RangeRule for $ty {
+                type Bound = $ty;
+
+                fn number(&self) -> Option<$ty> {
+                    Some(*self)
+                }
+            }
+        )*
+    };
+}
+
+range_numbers!(
+    i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, f32, f64
+);
+
+impl<T: RangeRule + ?Sized> RangeRule for Box<T> {
+    type Bound = T::Bound;
+
+    fn number(&self) -> Option<T::Bound> {
+        (**self).number()
+    }
+}
+
+impl<T: RangeRule> RangeRule for Option<T> {
+    type Bound = T::Bound;
+
+    fn number(&self) -> Option<T::Bound> {
+        self.as_ref().and_then(RangeRule::number)
+    }
+}
+
+/// The bounds of one `range(...)` rule; absent bounds are `None`.
+#[derive(Clone, Copy, Debug)]
+pub struct RangeBounds<B> {
+    /// Smallest allowed value.
+    pub min: Option<B>,
+    /// Largest allowed value.
+    pub max: Option<B>,
+    /// The value must be greater than this.
+    pub exclusive_min: Option<B>,
+    /// The value must be less than this.
+    pub exclusive_max: Option<B>,
+}
+
+/// Whether `value` is within `bounds`. NaN is within no bounds.
+pub fn check_range<T: RangeRule + ?Sized>(value: &T, bounds: RangeBounds<T::Bound>) -> bool {
+    let Some(number) = value.number() else {
+        return true;
+    };
+    bounds.min.is_none_or(|min| number >= min)
+        && bounds.max.is_none_or(|max| number <= max)
+        && bounds.exclusive_min.is_none_or(|min| number > min)
+        && bounds.exclusive_max.is_none_or(|max| number < max)
+}
+
+/// An optional value that `required` checks is present.
+#[diagnostic::on_unimplemented(
+    message = "the `required` rule does not apply to `{Self}`",
+    label = "`required` needs an `Option` here",
+    note = "`required` checks that an `Option` is `Some`; other types are always present"
+)]
+pub trait RequiredRule {
+    /// Whether the value is present.
+    fn is_present(&self) -> bool;
+}
+
+impl<T> RequiredRule for Option<T> {
+    fn is_present(&self) -> bool {
+        self.is_some()
+    }
+}
+
+/// Whether `value` passes `required`.
+pub fn check_required<T: RequiredRule + ?Sized>(value: &T) -> bool {
+    value.is_present()
+}
+
+/// A field that `must_match` compares with another field.
+#[diagnostic::on_unimplemented(
+    message = "the `must_match` rule cannot compare `{Self}` with `{Other}`",
+    label = "`must_match` needs two fields of comparable types",
+    note = "`must_match(other = \"field\")` compares with `==`; give both fields the same type"
+)]
+pub trait MustMatchRule<Other: ?Sized> {
+    /// Whether both values are equal.
+    fn matches(&self, other: &Other) -> bool;
+}
+
+impl<T: PartialEq<U> + ?Sized, U: ?Sized> MustMatchRule<U> for T {
+    fn matches(&self, other: &U) -> bool {
+        self == other
+    }
+}
+
+/// Whether `value` equals `other`.
+pub fn check_must_match<T, U>(value: &T, other: &U) -> bool
+where
+    T: MustMatchRule<U> + ?Sized,
+    U: ?Sized,
+{
+    value.matches(other)
+}
+
+/// A field that a `custom` function takes as `&Arg`.
+///
+/// A field is passed as itself; an `Option<T>` field is passed as `&T` when present and
+/// skipped when absent; a `String` field may also be passed as `&str`.
+#[diagnostic::on_unimplemented(
+    message = "the `custom` function cannot take `&{Arg}` for a field of type `{Self}`",
+    label = "the function's parameter type does not fit this field",
+    note = "a `custom` function is a `fn(&T) -> Result<(), vetted::validate::RuleError>` \
+            where `T` is the field type, or the type inside an `Option` field"
+)]
+pub trait CustomRule<Arg: ?Sized> {
+    /// The argument for the function; `None` skips the call.
+    fn argument(&self) -> Option<&Arg>;
+}
+
+impl<T: ?Sized> CustomRule<T> for T {
+    fn argument(&self) -> Option<&T> {
+        Some(self)
+    }
+}
+
+impl<T> CustomRule<T> for Option<T> {
+    fn argument(&self) -> Option<&T> {
+        self.as_ref()
+    }
+}
+
+impl CustomRule<str> for String {
+    fn argument(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl CustomRule<str> for Option<String> {
+    fn argument(&self) -> Option<&str> {
+        self.as_deref()
+    }
+}
+
+/// Runs a `custom` rule function on `value`.
+pub fn check_custom<T, Arg, F>(value: &T, function: F) -> Result<(), RuleError>
+where
+    T: CustomRule<Arg> + ?Sized,
+    Arg: ?Sized,
+    F: FnOnce(&Arg) -> Result<(), RuleError>,
+{
+    value.argument().map_or(Ok(()), function)
+}
