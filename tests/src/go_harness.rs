@@ -17,7 +17,7 @@ pub fn binary() -> &'static Path {
 
 fn build() -> PathBuf {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("interop");
-    let output = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-harness");
+    let output = source.join("bin").join("interop");
     let status = Command::new("go")
         .args(["build", "-o"])
         .arg(&output)
