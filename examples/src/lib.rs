@@ -42,7 +42,7 @@ pub struct Thumbnail {
 /// metacharacters.
 pub fn safe_file_name(name: &String) -> Result<(), RuleError> {
     let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if plain && !name.starts_with(['.', '-']) {
+    if plain && !name.is_empty() && !name.starts_with(['.', '-']) {
         Ok(())
     } else {
         Err(RuleError::new("safe_file_name"))
