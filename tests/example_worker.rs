@@ -15,7 +15,15 @@ fn example_worker_handles_go_tasks_and_archives_a_tampered_one() {
     let redis = RedisServer::start();
     let addr = format!("127.0.0.1:{}", redis.port());
     let mut worker = Command::new(env!("CARGO_BIN_EXE_example-worker"))
-        .args(["work", "--redis-url", &redis.url(), "--concurrency", "2", "--queue", "default"])
+        .args([
+            "work",
+            "--redis-url",
+            &redis.url(),
+            "--concurrency",
+            "2",
+            "--queue",
+            "default",
+        ])
         .env("VETTED_KEYRING", KEYRING)
         .env("RUST_LOG", "info,vetted=debug")
         .stdout(Stdio::null())
@@ -23,12 +31,51 @@ fn example_worker_handles_go_tasks_and_archives_a_tampered_one() {
         .spawn()
         .expect("example worker starts");
 
-    run_ok(&addr, &["enqueue", "--type", "email:welcome", "--payload", WELCOME, "--count", "3", "--id", "ok"]);
-    run_ok(&addr, &["enqueue", "--type", "email:welcome", "--payload", WELCOME, "--id", "bad", "--tamper"]);
+    run_ok(
+        &addr,
+        &[
+            "enqueue",
+            "--type",
+            "email:welcome",
+            "--payload",
+            WELCOME,
+            "--count",
+            "3",
+            "--id",
+            "ok",
+        ],
+    );
+    run_ok(
+        &addr,
+        &[
+            "enqueue",
+            "--type",
+            "email:welcome",
+            "--payload",
+            WELCOME,
+            "--id",
+            "bad",
+            "--tamper",
+        ],
+    );
 
-    let archived = run_ok(&addr, &["wait-archived", "--queue", "default", "--id", "bad", "--timeout", "20s"]);
+    let archived = run_ok(
+        &addr,
+        &[
+            "wait-archived",
+            "--queue",
+            "default",
+            "--id",
+            "bad",
+            "--timeout",
+            "20s",
+        ],
+    );
     let last_err = archived[0]["task"]["last_err"].as_str().unwrap().to_owned();
-    assert!(last_err.starts_with("vetted: reason=bad_signature key=interop-k1"), "{last_err}");
+    assert!(
+        last_err.starts_with("vetted: reason=bad_signature key=interop-k1"),
+        "{last_err}"
+    );
 
     let report = wait_for_processed(&addr, 4);
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
@@ -38,14 +85,23 @@ fn example_worker_handles_go_tasks_and_archives_a_tampered_one() {
     assert_eq!(servers.len(), 1, "{report}");
     assert_eq!(servers[0]["pid"], worker.id());
 
-    let status = Command::new("kill").args(["-TERM", &worker.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-TERM", &worker.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let output = worker.wait_with_output().unwrap();
     assert!(output.status.success(), "worker exit: {:?}", output.status);
     let logs = String::from_utf8_lossy(&output.stderr);
     assert!(logs.contains("welcome email sent"), "{logs}");
-    assert!(logs.contains("reason=bad_signature") || logs.contains("bad_signature"), "{logs}");
-    assert!(!logs.contains("ada@example.com"), "payload values never reach the logs");
+    assert!(
+        logs.contains("reason=bad_signature") || logs.contains("bad_signature"),
+        "{logs}"
+    );
+    assert!(
+        !logs.contains("ada@example.com"),
+        "payload values never reach the logs"
+    );
 }
 
 fn wait_for_processed(addr: &str, n: u64) -> serde_json::Value {
@@ -56,7 +112,10 @@ fn wait_for_processed(addr: &str, n: u64) -> serde_json::Value {
         if report["queue_info"]["processed"].as_u64() >= Some(n) {
             return report;
         }
-        assert!(Instant::now() < deadline, "tasks not processed in time: {report}");
+        assert!(
+            Instant::now() < deadline,
+            "tasks not processed in time: {report}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 }

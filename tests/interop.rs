@@ -16,7 +16,9 @@ fn addr(redis: &RedisServer) -> String {
 }
 
 async fn worker(redis: &RedisServer, calls: &Calls) -> Worker {
-    let broker = RedisBroker::connect(&redis.url()).await.expect("redis connects");
+    let broker = RedisBroker::connect(&redis.url())
+        .await
+        .expect("redis connects");
     Worker::builder(broker)
         .handler::<probe>()
         .keyring(KeyRing::parse(KEYRING).unwrap())
@@ -34,8 +36,22 @@ async fn drain(worker: &Worker) -> Vec<Outcome> {
 }
 
 fn last_err(addr: &str, id: &str) -> String {
-    let lines = run_ok(addr, &["wait-archived", "--queue", "default", "--id", id, "--timeout", "10s"]);
-    lines[0]["task"]["last_err"].as_str().unwrap_or_default().to_owned()
+    let lines = run_ok(
+        addr,
+        &[
+            "wait-archived",
+            "--queue",
+            "default",
+            "--id",
+            id,
+            "--timeout",
+            "10s",
+        ],
+    );
+    lines[0]["task"]["last_err"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -43,9 +59,46 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_archived() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
     let payload = r#"{"label":"from-go","action":"ok"}"#;
-    run_ok(&addr, &["enqueue", "--type", "test:probe", "--payload", payload, "--count", "3", "--id", "go"]);
-    run_ok(&addr, &["enqueue", "--type", "test:probe", "--payload", payload, "--id", "tampered", "--tamper"]);
-    run_ok(&addr, &["enqueue", "--type", "test:probe", "--payload", payload, "--id", "unsigned", "--unsigned"]);
+    run_ok(
+        &addr,
+        &[
+            "enqueue",
+            "--type",
+            "test:probe",
+            "--payload",
+            payload,
+            "--count",
+            "3",
+            "--id",
+            "go",
+        ],
+    );
+    run_ok(
+        &addr,
+        &[
+            "enqueue",
+            "--type",
+            "test:probe",
+            "--payload",
+            payload,
+            "--id",
+            "tampered",
+            "--tamper",
+        ],
+    );
+    run_ok(
+        &addr,
+        &[
+            "enqueue",
+            "--type",
+            "test:probe",
+            "--payload",
+            payload,
+            "--id",
+            "unsigned",
+            "--unsigned",
+        ],
+    );
 
     let calls = Calls::default();
     let outcomes = drain(&worker(&redis, &calls).await).await;
@@ -53,7 +106,9 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_archived() {
 
     assert!(last_err(&addr, "tampered").starts_with("vetted: reason=bad_signature key=interop-k1"));
     assert!(last_err(&addr, "unsigned").starts_with("vetted: reason=unsigned"));
-    let report = go_harness::run(&addr, &["inspect", "--queue", "default"]).1.remove(0);
+    let report = go_harness::run(&addr, &["inspect", "--queue", "default"])
+        .1
+        .remove(0);
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
     assert_eq!(report["queue_info"]["archived"], 2);
     assert_eq!(report["queue_info"]["processed"], 5);
@@ -65,22 +120,52 @@ async fn go_servers_verify_our_tasks_across_their_own_retries_and_archives() {
     let addr = addr(&redis);
     let broker = RedisBroker::connect(&redis.url()).await.unwrap();
     let client = Client::new(broker, KeyRing::parse(KEYRING).unwrap());
-    client.enqueue(&Probe::new("retried-by-go", "ok")).await.unwrap();
+    client
+        .enqueue(&Probe::new("retried-by-go", "ok"))
+        .await
+        .unwrap();
 
-    let lines = run_ok(&addr, &["serve", "--count", "1", "--fail-first", "--timeout", "20s"]);
+    let lines = run_ok(
+        &addr,
+        &["serve", "--count", "1", "--fail-first", "--timeout", "20s"],
+    );
     let handled = events(&lines, "handled");
     assert_eq!(handled.len(), 1, "{lines:?}");
-    assert_eq!(handled[0]["retry_count"], 1, "verified again after Go rewrote the message");
+    assert_eq!(
+        handled[0]["retry_count"], 1,
+        "verified again after Go rewrote the message"
+    );
     assert_eq!(handled[0]["kid"], "interop-k1");
 
-    let archived = client.enqueue(&Probe::new("archived-by-go", "ok")).await.unwrap();
-    let lines = run_ok(&addr, &["serve", "--count", "1", "--archive-type", "test:probe", "--timeout", "20s"]);
+    let archived = client
+        .enqueue(&Probe::new("archived-by-go", "ok"))
+        .await
+        .unwrap();
+    let lines = run_ok(
+        &addr,
+        &[
+            "serve",
+            "--count",
+            "1",
+            "--archive-type",
+            "test:probe",
+            "--timeout",
+            "20s",
+        ],
+    );
     assert_eq!(events(&lines, "handled")[0]["outcome"], "skip_retry");
-    run_ok(&addr, &["run-task", "--queue", "default", "--id", &archived.id]);
+    run_ok(
+        &addr,
+        &["run-task", "--queue", "default", "--id", &archived.id],
+    );
 
     let calls = Calls::default();
     let outcomes = drain(&worker(&redis, &calls).await).await;
-    assert_eq!(outcomes, [Outcome::Completed], "our worker still verifies what Go archived");
+    assert_eq!(
+        outcomes,
+        [Outcome::Completed],
+        "our worker still verifies what Go archived"
+    );
     assert_eq!(calls.labels(), ["archived-by-go"]);
 }
 
@@ -94,15 +179,24 @@ async fn go_inspector_lists_our_worker_and_reads_our_tasks() {
 
     let calls = Calls::default();
     let worker = worker(&redis, &calls).await;
-    let running = tokio::spawn(worker.run(async { tokio::time::sleep(Duration::from_secs(4)).await }));
+    let running =
+        tokio::spawn(worker.run(async { tokio::time::sleep(Duration::from_secs(4)).await }));
     let deadline = Instant::now() + Duration::from_secs(10);
     let report = loop {
-        let (_, mut lines) = go_harness::run(&addr, &["inspect", "--queue", "default", "--task", &info.id]);
+        let (_, mut lines) = go_harness::run(
+            &addr,
+            &["inspect", "--queue", "default", "--task", &info.id],
+        );
         let report = lines.remove(0);
-        if report["servers"].as_array().is_some_and(|s| !s.is_empty()) && report["task"]["state"] == "active" {
+        if report["servers"].as_array().is_some_and(|s| !s.is_empty())
+            && report["task"]["state"] == "active"
+        {
             break report;
         }
-        assert!(Instant::now() < deadline, "our worker never showed up: {report}");
+        assert!(
+            Instant::now() < deadline,
+            "our worker never showed up: {report}"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
@@ -111,7 +205,12 @@ async fn go_inspector_lists_our_worker_and_reads_our_tasks() {
     assert_eq!(server["pid"], std::process::id());
     assert_eq!(server["active_workers"][0]["task_id"], info.id.as_str());
     assert_eq!(report["task"]["type"], "test:probe");
-    assert!(report["task"]["headers"]["vetted-sig"].as_str().unwrap().starts_with("v1:interop-k1:"));
+    assert!(
+        report["task"]["headers"]["vetted-sig"]
+            .as_str()
+            .unwrap()
+            .starts_with("v1:interop-k1:")
+    );
     assert_eq!(report["queue_info"]["active"], 1);
     running.await.unwrap();
 }
@@ -138,13 +237,19 @@ async fn latency_from_a_go_enqueue_to_our_handler() {
         tokio::time::sleep(Duration::from_millis(300 + 97 * i as u64)).await;
         let label = format!("lat{i}");
         let payload = format!(r#"{{"label":"{label}","action":"ok"}}"#);
-        let lines = run_ok(&addr, &["enqueue", "--type", "test:probe", "--payload", &payload]);
+        let lines = run_ok(
+            &addr,
+            &["enqueue", "--type", "test:probe", "--payload", &payload],
+        );
         enqueued.push((label, lines[0]["enqueued_at_unix_nano"].as_u64().unwrap()));
         while calls.labels().len() <= i {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
-    tokio::time::timeout(Duration::from_secs(20), running).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(20), running)
+        .await
+        .unwrap()
+        .unwrap();
     let starts = calls.starts();
     let mut millis: Vec<f64> = enqueued
         .iter()

@@ -10,17 +10,27 @@ use vetted::worker::{BuildError, Outcome, Worker};
 use vetted_tests::fixtures::{Probe, Rig, probe, probe_json, signed_message};
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 async fn run_one(rig: &Rig) -> Outcome {
-    rig.worker().process_one().await.expect("broker works").expect("a task was dequeued").outcome
+    rig.worker()
+        .process_one()
+        .await
+        .expect("broker works")
+        .expect("a task was dequeued")
+        .outcome
 }
 
 fn archived_with(outcome: &Outcome, code: &str) -> String {
     match outcome {
         Outcome::Archived { error } | Outcome::Quarantined { error } => {
-            assert!(error.starts_with(&format!("vetted: reason={code}")), "{error}");
+            assert!(
+                error.starts_with(&format!("vetted: reason={code}")),
+                "{error}"
+            );
             error.clone()
         }
         other => panic!("expected archived with {code}, got {other:?}"),
@@ -30,10 +40,21 @@ fn archived_with(outcome: &Outcome, code: &str) -> String {
 #[tokio::test]
 async fn a_signed_task_reaches_its_handler_and_is_deleted() {
     let rig = Rig::new();
-    let info = rig.client.enqueue(&Probe::new("first", "ok")).await.unwrap();
+    let info = rig
+        .client
+        .enqueue(&Probe::new("first", "ok"))
+        .await
+        .unwrap();
     assert_eq!(run_one(&rig).await, Outcome::Completed);
     assert_eq!(rig.calls.labels(), ["first"]);
-    let stored = rig.broker.task_message(TaskRef { queue: "default", id: &info.id }).await.unwrap();
+    let stored = rig
+        .broker
+        .task_message(TaskRef {
+            queue: "default",
+            id: &info.id,
+        })
+        .await
+        .unwrap();
     assert!(stored.is_none(), "done deletes the task");
 }
 
@@ -55,7 +76,11 @@ async fn a_task_moved_to_another_type_or_queue_fails_its_mac() {
     let mut moved = signed_message(&rig.keyring, &probe_json("a", "ok"), |_| {});
     moved.queue = "critical".to_owned();
     rig.plant(&moved).await;
-    let worker = rig.builder().configure(|c| c.queues = vec![("critical".to_owned(), 1)]).build().unwrap();
+    let worker = rig
+        .builder()
+        .configure(|c| c.queues = vec![("critical".to_owned(), 1)])
+        .build()
+        .unwrap();
     let outcome = worker.process_one().await.unwrap().unwrap().outcome;
     archived_with(&outcome, "bad_signature");
 }
@@ -76,8 +101,15 @@ async fn a_type_the_worker_lists_as_unsigned_runs_without_a_signature() {
     let mut message = signed_message(&rig.keyring, &probe_json("plain", "ok"), |_| {});
     message.headers.clear();
     rig.plant(&message).await;
-    let worker = rig.builder().configure(|c| c.unsigned_types = vec!["test:probe".to_owned()]).build().unwrap();
-    assert_eq!(worker.process_one().await.unwrap().unwrap().outcome, Outcome::Completed);
+    let worker = rig
+        .builder()
+        .configure(|c| c.unsigned_types = vec!["test:probe".to_owned()])
+        .build()
+        .unwrap();
+    assert_eq!(
+        worker.process_one().await.unwrap().unwrap().outcome,
+        Outcome::Completed
+    );
     assert_eq!(rig.calls.labels(), ["plain"]);
 }
 
@@ -85,7 +117,9 @@ async fn a_type_the_worker_lists_as_unsigned_runs_without_a_signature() {
 async fn a_malformed_signature_header_is_archived() {
     let rig = Rig::new();
     let mut message = signed_message(&rig.keyring, &probe_json("a", "ok"), |_| {});
-    message.headers.insert(vetted::signing::HEADER.to_owned(), "v1:garbage".to_owned());
+    message
+        .headers
+        .insert(vetted::signing::HEADER.to_owned(), "v1:garbage".to_owned());
     rig.plant(&message).await;
     archived_with(&run_one(&rig).await, "malformed_signature");
 }
@@ -94,9 +128,13 @@ async fn a_malformed_signature_header_is_archived() {
 async fn an_unknown_key_is_retried_a_bounded_number_of_times() {
     let rig = Rig::new();
     let stranger = KeyRing::ephemeral("other-key");
-    rig.plant(&signed_message(&stranger, &probe_json("a", "ok"), |_| {})).await;
+    rig.plant(&signed_message(&stranger, &probe_json("a", "ok"), |_| {}))
+        .await;
     match run_one(&rig).await {
-        Outcome::Retried { error } => assert!(error.contains("reason=unknown_key key=other-key"), "{error}"),
+        Outcome::Retried { error } => assert!(
+            error.contains("reason=unknown_key key=other-key"),
+            "{error}"
+        ),
         other => panic!("expected a retry, got {other:?}"),
     }
     let mut exhausted = signed_message(&stranger, &probe_json("b", "ok"), |_| {});
@@ -120,17 +158,25 @@ async fn an_expired_task_is_archived() {
 #[tokio::test]
 async fn a_task_delivered_before_its_time_goes_back_to_scheduled() {
     let rig = Rig::new();
-    let message = signed_message(&rig.keyring, &probe_json("a", "ok"), |c| c.not_before = now_secs() + 3600);
+    let message = signed_message(&rig.keyring, &probe_json("a", "ok"), |c| {
+        c.not_before = now_secs() + 3600
+    });
     rig.plant(&message).await;
     assert_eq!(run_one(&rig).await, Outcome::Rescheduled);
-    assert_eq!(rig.broker.queue_stats("default").await.unwrap().scheduled, 1);
+    assert_eq!(
+        rig.broker.queue_stats("default").await.unwrap().scheduled,
+        1
+    );
     assert!(rig.calls.labels().is_empty());
 }
 
 #[tokio::test]
 async fn a_payload_signed_for_another_schema_version_is_archived() {
     let rig = Rig::new();
-    rig.plant(&signed_message(&rig.keyring, &probe_json("a", "ok"), |c| c.schema_version = 2)).await;
+    rig.plant(&signed_message(&rig.keyring, &probe_json("a", "ok"), |c| {
+        c.schema_version = 2
+    }))
+    .await;
     archived_with(&run_one(&rig).await, "schema_version");
 }
 
@@ -145,7 +191,8 @@ async fn signed_payloads_that_are_not_strict_json_of_the_type_are_archived() {
     ];
     for payload in bad {
         let rig = Rig::new();
-        rig.plant(&signed_message(&rig.keyring, payload, |_| {})).await;
+        rig.plant(&signed_message(&rig.keyring, payload, |_| {}))
+            .await;
         archived_with(&run_one(&rig).await, "decode_error");
         assert!(rig.calls.labels().is_empty());
     }
@@ -155,19 +202,34 @@ async fn signed_payloads_that_are_not_strict_json_of_the_type_are_archived() {
 async fn a_signed_payload_that_breaks_a_rule_is_archived_with_its_field() {
     let rig = Rig::new();
     let long_label = "x".repeat(40);
-    rig.plant(&signed_message(&rig.keyring, &probe_json(&long_label, "ok"), |_| {})).await;
+    rig.plant(&signed_message(
+        &rig.keyring,
+        &probe_json(&long_label, "ok"),
+        |_| {},
+    ))
+    .await;
     let error = archived_with(&run_one(&rig).await, "validation_error");
     assert!(error.contains("fields=label:length"), "{error}");
-    assert!(!error.contains(&long_label), "no value in the error: {error}");
+    assert!(
+        !error.contains(&long_label),
+        "no value in the error: {error}"
+    );
 }
 
 #[tokio::test]
 async fn a_handler_error_is_retried_with_backoff_and_headers_kept() {
     let rig = Rig::new();
     let mut message = signed_message(&rig.keyring, &probe_json("a", "fail"), |_| {});
-    message.headers.insert("trace-id".to_owned(), "abc".to_owned());
+    message
+        .headers
+        .insert("trace-id".to_owned(), "abc".to_owned());
     rig.plant(&message).await;
-    assert_eq!(run_one(&rig).await, Outcome::Retried { error: "probe failed".to_owned() });
+    assert_eq!(
+        run_one(&rig).await,
+        Outcome::Retried {
+            error: "probe failed".to_owned()
+        }
+    );
     let stored = rig.message("default", &message.id).await;
     assert_eq!(stored.retried, 1);
     assert_eq!(stored.error_msg, "probe failed");
@@ -180,25 +242,56 @@ async fn a_handler_error_is_retried_with_backoff_and_headers_kept() {
 async fn skip_retry_archives_and_revoke_deletes() {
     let rig = Rig::new();
     rig.client.enqueue(&Probe::new("s", "skip")).await.unwrap();
-    assert_eq!(run_one(&rig).await, Outcome::Archived { error: "probe gave up".to_owned() });
-    let info = rig.client.enqueue(&Probe::new("r", "revoke")).await.unwrap();
+    assert_eq!(
+        run_one(&rig).await,
+        Outcome::Archived {
+            error: "probe gave up".to_owned()
+        }
+    );
+    let info = rig
+        .client
+        .enqueue(&Probe::new("r", "revoke"))
+        .await
+        .unwrap();
     assert_eq!(run_one(&rig).await, Outcome::Revoked);
-    assert!(rig.broker.task_message(TaskRef { queue: "default", id: &info.id }).await.unwrap().is_none());
+    assert!(
+        rig.broker
+            .task_message(TaskRef {
+                queue: "default",
+                id: &info.id
+            })
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
 async fn a_panic_is_an_error_whose_text_is_not_stored() {
     let rig = Rig::new();
     rig.client.enqueue(&Probe::new("p", "panic")).await.unwrap();
-    assert_eq!(run_one(&rig).await, Outcome::Retried { error: "vetted: handler panicked".to_owned() });
+    assert_eq!(
+        run_one(&rig).await,
+        Outcome::Retried {
+            error: "vetted: handler panicked".to_owned()
+        }
+    );
 }
 
 #[tokio::test]
 async fn a_handler_past_its_timeout_is_cancelled_and_retried() {
     let rig = Rig::new();
-    rig.client.enqueue(&Probe::new("slow", "sleep")).await.unwrap();
+    rig.client
+        .enqueue(&Probe::new("slow", "sleep"))
+        .await
+        .unwrap();
     let started = std::time::Instant::now();
-    assert_eq!(run_one(&rig).await, Outcome::Retried { error: "context deadline exceeded".to_owned() });
+    assert_eq!(
+        run_one(&rig).await,
+        Outcome::Retried {
+            error: "context deadline exceeded".to_owned()
+        }
+    );
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
@@ -208,23 +301,39 @@ async fn retries_are_bounded_by_the_signed_limit_not_the_stored_one() {
     let mut message = signed_message(&rig.keyring, &probe_json("a", "fail"), |c| c.max_retry = 0);
     message.retry = 25;
     rig.plant(&message).await;
-    assert_eq!(run_one(&rig).await, Outcome::Archived { error: "probe failed".to_owned() });
+    assert_eq!(
+        run_one(&rig).await,
+        Outcome::Archived {
+            error: "probe failed".to_owned()
+        }
+    );
 }
 
 #[tokio::test]
 async fn retention_keeps_a_completed_task() {
     let rig = Rig::new();
     let options = EnqueueOptions::default().retention(Duration::from_secs(600));
-    let info = rig.client.enqueue_with(&Probe::new("kept", "ok"), options).await.unwrap();
+    let info = rig
+        .client
+        .enqueue_with(&Probe::new("kept", "ok"), options)
+        .await
+        .unwrap();
     assert_eq!(run_one(&rig).await, Outcome::Completed);
     assert!(rig.message("default", &info.id).await.completed_at > 0);
-    assert_eq!(rig.broker.queue_stats("default").await.unwrap().completed, 1);
+    assert_eq!(
+        rig.broker.queue_stats("default").await.unwrap().completed,
+        1
+    );
 }
 
 #[tokio::test]
 async fn shutdown_requeues_a_task_that_outlives_the_timeout() {
     let rig = Rig::new();
-    let info = rig.client.enqueue(&Probe::new("long", "sleep")).await.unwrap();
+    let info = rig
+        .client
+        .enqueue(&Probe::new("long", "sleep"))
+        .await
+        .unwrap();
     let worker = rig
         .builder()
         .configure(|c| {
@@ -238,10 +347,16 @@ async fn shutdown_requeues_a_task_that_outlives_the_timeout() {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     };
-    tokio::time::timeout(Duration::from_secs(10), worker.run(shutdown)).await.expect("worker stops in time");
+    tokio::time::timeout(Duration::from_secs(10), worker.run(shutdown))
+        .await
+        .expect("worker stops in time");
     let stats = rig.broker.queue_stats("default").await.unwrap();
     assert_eq!((stats.pending, stats.active), (1, 0));
-    assert_eq!(rig.message("default", &info.id).await.retried, 0, "a requeue is not a retry");
+    assert_eq!(
+        rig.message("default", &info.id).await.retried,
+        0,
+        "a requeue is not a retry"
+    );
 }
 
 #[tokio::test]
@@ -256,20 +371,37 @@ async fn the_producer_refuses_invalid_values() {
 async fn a_duplicate_task_id_is_a_typed_error() {
     let rig = Rig::new();
     let options = || EnqueueOptions::default().task_id("same-id");
-    rig.client.enqueue_with(&Probe::new("a", "ok"), options()).await.unwrap();
-    let err = rig.client.enqueue_with(&Probe::new("b", "ok"), options()).await.unwrap_err();
-    assert!(matches!(err, vetted::client::EnqueueError::DuplicateTaskId), "{err:?}");
+    rig.client
+        .enqueue_with(&Probe::new("a", "ok"), options())
+        .await
+        .unwrap();
+    let err = rig
+        .client
+        .enqueue_with(&Probe::new("b", "ok"), options())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, vetted::client::EnqueueError::DuplicateTaskId),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_worker_refuses_to_start_without_what_handlers_need() {
     let rig = Rig::new();
-    let no_state = Worker::builder(rig.broker.clone()).handler::<probe>().shared_keyring(rig.keyring.clone());
+    let no_state = Worker::builder(rig.broker.clone())
+        .handler::<probe>()
+        .shared_keyring(rig.keyring.clone());
     assert!(matches!(no_state.build(), Err(BuildError::MissingState(_))));
-    let no_keys = Worker::builder(rig.broker.clone()).handler::<probe>().state(rig.calls.clone());
+    let no_keys = Worker::builder(rig.broker.clone())
+        .handler::<probe>()
+        .state(rig.calls.clone());
     assert!(matches!(no_keys.build(), Err(BuildError::NoKeyRing)));
     let twice = rig.builder().handler::<probe>();
-    assert!(matches!(twice.build(), Err(BuildError::DuplicateTaskType(_))));
+    assert!(matches!(
+        twice.build(),
+        Err(BuildError::DuplicateTaskType(_))
+    ));
 }
 
 #[tokio::test]
@@ -291,7 +423,9 @@ async fn the_test_helper_runs_a_handler_as_the_worker_would() {
     let mut state = vetted::handler::StateMap::default();
     let calls = vetted_tests::fixtures::Calls::default();
     state.insert(calls.clone());
-    let outcome = vetted::testing::run_handler_with::<probe>(&Probe::new("t", "ok"), state).await.unwrap();
+    let outcome = vetted::testing::run_handler_with::<probe>(&Probe::new("t", "ok"), state)
+        .await
+        .unwrap();
     assert_eq!(outcome, Outcome::Completed);
     assert_eq!(calls.labels(), ["t"]);
 }

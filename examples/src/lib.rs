@@ -12,7 +12,12 @@ use vetted::validate::RuleError;
 use vetted::{HandlerError, State, TaskContext, Verified};
 
 /// Sends the welcome email to a new user.
-#[vetted::task(name = "email:welcome", queue = "default", max_retry = 5, timeout = "30s")]
+#[vetted::task(
+    name = "email:welcome",
+    queue = "default",
+    max_retry = 5,
+    timeout = "30s"
+)]
 pub struct WelcomeEmail {
     /// Where the email goes.
     #[validate(email, length(max = 254))]
@@ -23,7 +28,12 @@ pub struct WelcomeEmail {
 }
 
 /// Renders a thumbnail of an uploaded image.
-#[vetted::task(name = "image:thumbnail", queue = "media", max_retry = 3, timeout = "2m")]
+#[vetted::task(
+    name = "image:thumbnail",
+    queue = "media",
+    max_retry = 3,
+    timeout = "2m"
+)]
 pub struct Thumbnail {
     /// Name of the uploaded file, relative to the upload directory.
     #[validate(length(min = 1, max = 128), custom(function = safe_file_name))]
@@ -40,8 +50,10 @@ pub struct Thumbnail {
 ///
 /// This rules out paths (`../x`, `a/b`), hidden files, option-like names and shell
 /// metacharacters.
-pub fn safe_file_name(name: &String) -> Result<(), RuleError> {
-    let plain = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+pub fn safe_file_name(name: &str) -> Result<(), RuleError> {
+    let plain = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if plain && !name.is_empty() && !name.starts_with(['.', '-']) {
         Ok(())
     } else {
@@ -70,13 +82,20 @@ pub async fn send_welcome(
     mailer: State<Mailer>,
 ) -> Result<(), HandlerError> {
     mailer.sent.fetch_add(1, Ordering::Relaxed);
-    tracing::info!(task_id = ctx.task_id(), greeting_len = task.name.len(), "welcome email sent");
+    tracing::info!(
+        task_id = ctx.task_id(),
+        greeting_len = task.name.len(),
+        "welcome email sent"
+    );
     Ok(())
 }
 
 /// Renders a thumbnail (simulated).
 #[vetted::handler]
-pub async fn make_thumbnail(task: Verified<Thumbnail>, ctx: TaskContext) -> Result<(), HandlerError> {
+pub async fn make_thumbnail(
+    task: Verified<Thumbnail>,
+    ctx: TaskContext,
+) -> Result<(), HandlerError> {
     let pixels = u64::from(task.width) * u64::from(task.height);
     tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     tracing::info!(task_id = ctx.task_id(), pixels, "thumbnail rendered");
@@ -96,9 +115,18 @@ mod tests {
 
     #[test]
     fn file_names_that_could_escape_are_refused() {
-        for bad in ["../etc/passwd", "a/b.png", ".hidden", "-rf", "x; rm -rf ~", "$(id).png", "a\0.png", ""] {
-            assert!(safe_file_name(&bad.to_owned()).is_err(), "{bad:?}");
+        for bad in [
+            "../etc/passwd",
+            "a/b.png",
+            ".hidden",
+            "-rf",
+            "x; rm -rf ~",
+            "$(id).png",
+            "a\0.png",
+            "",
+        ] {
+            assert!(safe_file_name(bad).is_err(), "{bad:?}");
         }
-        assert!(safe_file_name(&"cat_01.png".to_owned()).is_ok());
+        assert!(safe_file_name("cat_01.png").is_ok());
     }
 }

@@ -46,7 +46,10 @@ pub struct StateKey {
 impl StateKey {
     /// The key of state type `S`.
     pub fn of<S: Send + Sync + 'static>() -> Self {
-        Self { id: TypeId::of::<S>(), name: type_name::<S>() }
+        Self {
+            id: TypeId::of::<S>(),
+            name: type_name::<S>(),
+        }
     }
 
     /// The type's name, for error messages.
@@ -81,7 +84,9 @@ impl StateMap {
 
 impl fmt::Debug for StateMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StateMap").field("len", &self.values.len()).finish()
+        f.debug_struct("StateMap")
+            .field("len", &self.values.len())
+            .finish()
     }
 }
 
@@ -196,17 +201,26 @@ pub enum ErrorKind {
 impl HandlerError {
     /// An error that is retried.
     pub fn retry(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { source: err.into(), kind: ErrorKind::Retry }
+        Self {
+            source: err.into(),
+            kind: ErrorKind::Retry,
+        }
     }
 
     /// An error that archives the task without further retries.
     pub fn skip_retry(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { source: err.into(), kind: ErrorKind::SkipRetry }
+        Self {
+            source: err.into(),
+            kind: ErrorKind::SkipRetry,
+        }
     }
 
     /// Drops the task: it is deleted, not archived, and not counted as failed.
     pub fn revoke(err: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Self { source: err.into(), kind: ErrorKind::Revoke }
+        Self {
+            source: err.into(),
+            kind: ErrorKind::Revoke,
+        }
     }
 
     /// What the worker does with this error.
@@ -229,6 +243,9 @@ impl fmt::Display for HandlerError {
 
 impl fmt::Debug for HandlerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HandlerError").field("kind", &self.kind).field("source", &self.source).finish()
+        f.debug_struct("HandlerError")
+            .field("kind", &self.kind)
+            .field("source", &self.source)
+            .finish()
     }
 }

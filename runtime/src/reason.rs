@@ -145,7 +145,12 @@ const MAX_LISTED_FIELDS: usize = 16;
 impl Rejection {
     /// A rejection with no details.
     pub fn new(reason: Reason) -> Self {
-        Self { reason, key_id: None, payload_len: None, fields: Vec::new() }
+        Self {
+            reason,
+            key_id: None,
+            payload_len: None,
+            fields: Vec::new(),
+        }
     }
 
     /// Adds the key id.

@@ -30,7 +30,11 @@ pub(crate) fn decode_and_validate<T: Task>(payload: &[u8]) -> Result<T, Rejectio
         .map_err(|_| Rejection::new(Reason::DecodeError).with_len(payload.len()))?;
     validate(&value).map_err(|errors| {
         let mut rejection = Rejection::new(Reason::ValidationError).with_len(payload.len());
-        rejection.fields = errors.errors().iter().map(|e| (e.path.clone(), e.code)).collect();
+        rejection.fields = errors
+            .errors()
+            .iter()
+            .map(|e| (e.path.clone(), e.code))
+            .collect();
         rejection
     })?;
     Ok(value)
@@ -71,7 +75,9 @@ impl<H: Handler> ErasedTask for WithHandler<H> {
         let checked = decode_and_validate::<H::Task>(payload);
         Box::pin(async move {
             let value = checked.map_err(RunError::Rejected)?;
-            H::call(Verified::from_pipeline(value), ctx).await.map_err(RunError::Handler)
+            H::call(Verified::from_pipeline(value), ctx)
+                .await
+                .map_err(RunError::Handler)
         })
     }
 }
@@ -95,10 +101,17 @@ pub struct DuplicateTaskType(pub &'static str);
 impl Registry {
     /// Registers a handler and its task type.
     pub(crate) fn add_handler<H: Handler>(&mut self) -> Result<(), DuplicateTaskType> {
-        self.insert(<H::Task as Task>::NAME, Arc::new(WithHandler::<H>(PhantomData)))
+        self.insert(
+            <H::Task as Task>::NAME,
+            Arc::new(WithHandler::<H>(PhantomData)),
+        )
     }
 
-    fn insert(&mut self, name: &'static str, entry: Arc<dyn ErasedTask>) -> Result<(), DuplicateTaskType> {
+    fn insert(
+        &mut self,
+        name: &'static str,
+        entry: Arc<dyn ErasedTask>,
+    ) -> Result<(), DuplicateTaskType> {
         if self.tasks.insert(name, entry).is_some() {
             return Err(DuplicateTaskType(name));
         }
@@ -119,6 +132,10 @@ impl Registry {
 
     /// Largest payload cap over all types.
     pub(crate) fn max_payload_bytes(&self) -> usize {
-        self.tasks.values().map(|e| e.options().max_payload_bytes).max().unwrap_or(0)
+        self.tasks
+            .values()
+            .map(|e| e.options().max_payload_bytes)
+            .max()
+            .unwrap_or(0)
     }
 }

@@ -50,6 +50,9 @@ pub async fn run_handler_with<H: Handler>(
         .shared_keyring(keyring)
         .state_map(state)
         .build()?;
-    let processed = worker.process_one().await?.ok_or(TestRunError::NotDequeued)?;
+    let processed = worker
+        .process_one()
+        .await?
+        .ok_or(TestRunError::NotDequeued)?;
     Ok(processed.outcome)
 }

@@ -26,7 +26,10 @@ pub struct Probe {
 impl Probe {
     /// A probe with `label` and `action`.
     pub fn new(label: &str, action: &str) -> Self {
-        Self { label: label.to_owned(), action: action.to_owned() }
+        Self {
+            label: label.to_owned(),
+            action: action.to_owned(),
+        }
     }
 }
 
@@ -42,7 +45,10 @@ impl Calls {
 
     /// The labels with the time each handler call started.
     pub fn starts(&self) -> Vec<(String, SystemTime)> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     fn push(&self, label: &str) {
@@ -53,7 +59,11 @@ impl Calls {
 
 /// Runs a probe.
 #[vetted::handler]
-pub async fn probe(task: Verified<Probe>, _ctx: TaskContext, calls: State<Calls>) -> Result<(), HandlerError> {
+pub async fn probe(
+    task: Verified<Probe>,
+    _ctx: TaskContext,
+    calls: State<Calls>,
+) -> Result<(), HandlerError> {
     calls.push(&task.label);
     match task.action.as_str() {
         "fail" => Err(HandlerError::retry("probe failed")),
@@ -86,7 +96,12 @@ impl Rig {
         let broker = MemoryBroker::new();
         let keyring = Arc::new(KeyRing::ephemeral("test-key"));
         let client = Client::from_shared(Arc::new(broker.clone()), keyring.clone());
-        Self { broker, keyring, client, calls: Calls::default() }
+        Self {
+            broker,
+            keyring,
+            client,
+            calls: Calls::default(),
+        }
     }
 
     /// A worker builder with the probe handler, the rig's keys and call log.
@@ -104,7 +119,12 @@ impl Rig {
 
     /// The stored message of a task.
     pub async fn message(&self, queue: &str, id: &str) -> TaskMessage {
-        let raw = self.broker.task_message(TaskRef { queue, id }).await.expect("broker").expect("task exists");
+        let raw = self
+            .broker
+            .task_message(TaskRef { queue, id })
+            .await
+            .expect("broker")
+            .expect("task exists");
         TaskMessage::decode(&raw, &DecodeLimits::default()).expect("decodable")
     }
 
@@ -122,7 +142,11 @@ impl Default for Rig {
 
 /// Signs `payload` as a probe task with the rig's key, claims adjusted by `tweak`, and
 /// returns the message without enqueueing it.
-pub fn signed_message(keyring: &KeyRing, payload: &[u8], tweak: impl FnOnce(&mut Claims)) -> TaskMessage {
+pub fn signed_message(
+    keyring: &KeyRing,
+    payload: &[u8],
+    tweak: impl FnOnce(&mut Claims),
+) -> TaskMessage {
     let mut message = TaskMessage {
         type_name: "test:probe".to_owned(),
         payload: payload.to_vec(),
@@ -132,7 +156,9 @@ pub fn signed_message(keyring: &KeyRing, payload: &[u8], tweak: impl FnOnce(&mut
         timeout: 1,
         ..TaskMessage::default()
     };
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let mut claims = Claims {
         key_id: keyring.signing_key_id().to_owned(),
         issued_at: now,

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 /// A key ring shared by the Rust and Go sides of the interop tests (a throwaway secret).
-pub const KEYRING: &str = "sign interop-k1 hex:6b8a3e0f1d2c4b5a69788796a5b4c3d2e1f0011223344556677889900aabbccd";
+pub const KEYRING: &str =
+    "sign interop-k1 hex:6b8a3e0f1d2c4b5a69788796a5b4c3d2e1f0011223344556677889900aabbccd";
 
 /// The harness binary, built with `go build` on first use.
 pub fn binary() -> &'static Path {
@@ -24,7 +25,9 @@ fn build() -> PathBuf {
         .arg(".")
         .current_dir(&source)
         .status()
-        .unwrap_or_else(|e| panic!("cannot run `go` ({e}): install Go 1.22 or later to run the interop tests"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run `go` ({e}): install Go 1.22 or later to run the interop tests")
+        });
     assert!(status.success(), "go build of the interop harness failed");
     output
 }
@@ -32,14 +35,23 @@ fn build() -> PathBuf {
 /// A harness command against the Redis at `addr`, with the shared key ring.
 pub fn command(addr: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(binary());
-    cmd.arg(args[0]).args(["--redis", addr]).args(&args[1..]).env("VETTED_KEYRING", KEYRING);
+    cmd.arg(args[0])
+        .args(["--redis", addr])
+        .args(&args[1..])
+        .env("VETTED_KEYRING", KEYRING);
     cmd
 }
 
 /// Runs a harness command to completion and returns its exit code and JSON lines.
 pub fn run(addr: &str, args: &[&str]) -> (i32, Vec<Value>) {
-    let output = command(addr, args).stderr(Stdio::inherit()).output().expect("harness runs");
-    (output.status.code().unwrap_or(-1), json_lines(&output.stdout))
+    let output = command(addr, args)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("harness runs");
+    (
+        output.status.code().unwrap_or(-1),
+        json_lines(&output.stdout),
+    )
 }
 
 /// Runs a harness command that must succeed.
@@ -51,7 +63,11 @@ pub fn run_ok(addr: &str, args: &[&str]) -> Vec<Value> {
 
 /// Starts a harness command in the background, its stdout piped.
 pub fn spawn(addr: &str, args: &[&str]) -> Child {
-    command(addr, args).stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("harness starts")
+    command(addr, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("harness starts")
 }
 
 /// The JSON objects of a harness's output, one per line.
@@ -59,7 +75,10 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
     String::from_utf8_lossy(stdout)
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("harness printed non-JSON {l:?}: {e}")))
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("harness printed non-JSON {l:?}: {e}"))
+        })
         .collect()
 }
 

@@ -21,25 +21,48 @@ type BoxError = Box<dyn Error + Send + Sync>;
 #[tokio::main]
 async fn main() -> Result<(), BoxError> {
     let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info,vetted=debug".to_owned());
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).compact().init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .compact()
+        .init();
 
     let broker = connect().await?;
     let keyring = Arc::new(KeyRing::ephemeral("demo-key"));
     let client = Client::from_shared(broker.clone(), keyring.clone());
 
     println!("\n1. A producer validates, signs and enqueues three tasks.");
-    let welcome = WelcomeEmail { email: "ada@example.com".into(), name: "Ada".into() };
-    let thumb = Thumbnail { file: "cat.png".into(), width: 320, height: 240 };
+    let welcome = WelcomeEmail {
+        email: "ada@example.com".into(),
+        name: "Ada".into(),
+    };
+    let thumb = Thumbnail {
+        file: "cat.png".into(),
+        width: 320,
+        height: 240,
+    };
     for info in [
         client.enqueue(&welcome).await?,
-        client.enqueue(&WelcomeEmail { email: "alan@example.org".into(), name: "Alan".into() }).await?,
+        client
+            .enqueue(&WelcomeEmail {
+                email: "alan@example.org".into(),
+                name: "Alan".into(),
+            })
+            .await?,
         client.enqueue(&thumb).await?,
     ] {
-        println!("   enqueued {} id={} queue={} signed by {}", info.type_name, info.id, info.queue, info.key_id);
+        println!(
+            "   enqueued {} id={} queue={} signed by {}",
+            info.type_name, info.id, info.queue, info.key_id
+        );
     }
 
     println!("\n2. The producer refuses a value that breaks its rules; nothing is enqueued.");
-    let bad = Thumbnail { file: "../../etc/passwd".into(), width: 10, height: 240 };
+    let bad = Thumbnail {
+        file: "../../etc/passwd".into(),
+        width: 10,
+        height: 240,
+    };
     if let Err(e) = client.enqueue(&bad).await {
         println!("   refused: {e}");
     }
@@ -49,7 +72,9 @@ async fn main() -> Result<(), BoxError> {
     let unsigned = plant_unsigned(broker.as_ref()).await?;
     println!("   tampered task {tampered} (signed payload swapped) and unsigned task {unsigned}");
 
-    println!("\n4. The worker verifies before it parses, and hands handlers only verified values.\n");
+    println!(
+        "\n4. The worker verifies before it parses, and hands handlers only verified values.\n"
+    );
     let worker = WorkerBuilder::new(broker.clone())
         .handler::<send_welcome>()
         .handler::<make_thumbnail>()
@@ -88,11 +113,21 @@ async fn connect() -> Result<Arc<dyn Broker>, BoxError> {
 async fn plant_tampered(client: &Client, broker: &dyn Broker) -> Result<String, BoxError> {
     let info = client
         .enqueue_with(
-            &Thumbnail { file: "dog.png".into(), width: 64, height: 64 },
+            &Thumbnail {
+                file: "dog.png".into(),
+                width: 64,
+                height: 64,
+            },
             vetted::client::EnqueueOptions::default().process_in(Duration::from_secs(3600)),
         )
         .await?;
-    let raw = broker.task_message(TaskRef { queue: &info.queue, id: &info.id }).await?.ok_or("task vanished")?;
+    let raw = broker
+        .task_message(TaskRef {
+            queue: &info.queue,
+            id: &info.id,
+        })
+        .await?
+        .ok_or("task vanished")?;
     let mut forged = TaskMessage::decode(&raw, &DecodeLimits::default())?;
     forged.payload = br#"{"file":"../../etc/passwd","width":64,"height":64}"#.to_vec();
     forged.id = uuid::Uuid::new_v4().to_string();
@@ -116,6 +151,9 @@ async fn plant_unsigned(broker: &dyn Broker) -> Result<String, BoxError> {
 }
 
 async fn archived_error(broker: &dyn Broker, queue: &str, id: &str) -> Result<String, BoxError> {
-    let raw = broker.task_message(TaskRef { queue, id }).await?.ok_or("task vanished")?;
+    let raw = broker
+        .task_message(TaskRef { queue, id })
+        .await?
+        .ok_or("task vanished")?;
     Ok(TaskMessage::decode(&raw, &DecodeLimits::default())?.error_msg)
 }

@@ -16,11 +16,20 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
     let count: usize = std::env::args().nth(1).map_or(Ok(3), |n| n.parse())?;
     let client = Client::new(RedisBroker::connect(&url).await?, KeyRing::from_env()?);
     for i in 0..count {
-        let task = WelcomeEmail { email: format!("user{i}@example.com"), name: format!("User {i}") };
+        let task = WelcomeEmail {
+            email: format!("user{i}@example.com"),
+            name: format!("User {i}"),
+        };
         let info = client.enqueue(&task).await?;
         println!("enqueued {} {}", info.type_name, info.id);
     }
-    let info = client.enqueue(&Thumbnail { file: "upload-1.png".into(), width: 256, height: 256 }).await?;
+    let info = client
+        .enqueue(&Thumbnail {
+            file: "upload-1.png".into(),
+            width: 256,
+            height: 256,
+        })
+        .await?;
     println!("enqueued {} {}", info.type_name, info.id);
     Ok(())
 }

@@ -86,7 +86,11 @@ pub(crate) struct ValidateArgs {
 
 fn parse_queue(s: &str) -> Result<(String, u32), String> {
     let (name, priority) = match s.split_once('=') {
-        Some((name, p)) => (name, p.parse::<u32>().map_err(|_| format!("bad priority in `{s}`"))?),
+        Some((name, p)) => (
+            name,
+            p.parse::<u32>()
+                .map_err(|_| format!("bad priority in `{s}`"))?,
+        ),
         None => (s, 1),
     };
     crate::names::check_queue_name(name).map_err(|e| e.to_string())?;

@@ -35,7 +35,9 @@ async fn work(app: App, args: WorkArgs) -> Result<ExitCode, BoxError> {
         None => Default::default(),
     };
     let broker = RedisBroker::connect(&args.connection.redis_url).await?;
-    let mut builder = WorkerBuilder::new(Arc::new(broker)).keyring(keyring).state_map(state);
+    let mut builder = WorkerBuilder::new(Arc::new(broker))
+        .keyring(keyring)
+        .state_map(state);
     for register in &app.registrations {
         builder = register(builder);
     }
@@ -55,7 +57,10 @@ async fn work(app: App, args: WorkArgs) -> Result<ExitCode, BoxError> {
 }
 
 async fn enqueue(app: &App, args: EnqueueArgs) -> Result<ExitCode, BoxError> {
-    let entry = app.registry.get(&args.task_type).ok_or_else(|| unknown_type(&args.task_type))?;
+    let entry = app
+        .registry
+        .get(&args.task_type)
+        .ok_or_else(|| unknown_type(&args.task_type))?;
     let payload = match entry.check_json(&read_json(&args.json)?) {
         Ok(payload) => payload,
         Err(rejection) => {
@@ -79,13 +84,25 @@ async fn enqueue(app: &App, args: EnqueueArgs) -> Result<ExitCode, BoxError> {
     if let Some(n) = args.max_retry {
         options = options.max_retry(n);
     }
-    let info = client.enqueue_checked(&args.task_type, entry.options(), payload, options).await?;
-    println!("enqueued {} {} id={} queue={} state={}", info.type_name, info.key_id, info.id, info.queue, info.state.as_str());
+    let info = client
+        .enqueue_checked(&args.task_type, entry.options(), payload, options)
+        .await?;
+    println!(
+        "enqueued {} {} id={} queue={} state={}",
+        info.type_name,
+        info.key_id,
+        info.id,
+        info.queue,
+        info.state.as_str()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn validate(app: &App, args: &ValidateArgs) -> Result<ExitCode, BoxError> {
-    let entry = app.registry.get(&args.task_type).ok_or_else(|| unknown_type(&args.task_type))?;
+    let entry = app
+        .registry
+        .get(&args.task_type)
+        .ok_or_else(|| unknown_type(&args.task_type))?;
     match entry.check_json(&read_json(&args.json)?) {
         Ok(_) => {
             println!("ok: valid {} payload", args.task_type);
@@ -99,10 +116,15 @@ fn validate(app: &App, args: &ValidateArgs) -> Result<ExitCode, BoxError> {
 }
 
 fn tasks(app: &App) -> ExitCode {
-    println!("{:<28} {:<12} {:>9} {:>9} {:>7} {:>10}", "TYPE", "QUEUE", "MAX_RETRY", "TIMEOUT", "SCHEMA", "MAX_BYTES");
+    println!(
+        "{:<28} {:<12} {:>9} {:>9} {:>7} {:>10}",
+        "TYPE", "QUEUE", "MAX_RETRY", "TIMEOUT", "SCHEMA", "MAX_BYTES"
+    );
     for (name, entry) in app.registry.entries() {
         let o = entry.options();
-        let timeout = o.timeout.map_or_else(|| "-".to_owned(), |t| format!("{}s", t.as_secs()));
+        let timeout = o
+            .timeout
+            .map_or_else(|| "-".to_owned(), |t| format!("{}s", t.as_secs()));
         println!(
             "{name:<28} {:<12} {:>9} {timeout:>9} {:>7} {:>10}",
             o.queue, o.max_retry, o.schema_version, o.max_payload_bytes
@@ -121,6 +143,8 @@ fn read_json(arg: &str) -> Result<Vec<u8>, BoxError> {
         return Ok(arg.as_bytes().to_vec());
     }
     let mut buf = Vec::new();
-    std::io::stdin().take(16 * 1024 * 1024).read_to_end(&mut buf)?;
+    std::io::stdin()
+        .take(16 * 1024 * 1024)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }

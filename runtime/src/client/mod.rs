@@ -88,7 +88,8 @@ impl Client {
     ) -> Result<TaskInfo, EnqueueError> {
         validate(task)?;
         let payload = serde_json::to_vec(task).map_err(|_| EnqueueError::Serialize)?;
-        self.enqueue_checked(T::NAME, &T::OPTIONS, payload, options).await
+        self.enqueue_checked(T::NAME, &T::OPTIONS, payload, options)
+            .await
     }
 
     /// Signs and enqueues a payload that was already decoded strictly and validated.
@@ -100,7 +101,10 @@ impl Client {
         options: EnqueueOptions,
     ) -> Result<TaskInfo, EnqueueError> {
         if payload.len() > defaults.max_payload_bytes {
-            return Err(EnqueueError::Oversize { len: payload.len(), max: defaults.max_payload_bytes });
+            return Err(EnqueueError::Oversize {
+                len: payload.len(),
+                max: defaults.max_payload_bytes,
+            });
         }
         let plan = Plan::new(defaults, options)?;
         let mut message = plan.message(type_name, payload);
@@ -116,7 +120,11 @@ impl Client {
     fn sign(&self, message: &TaskMessage, plan: &Plan, defaults: &TaskOptions) -> String {
         let now = SystemTime::now();
         let due = plan.process_at.max(now);
-        let not_before = if plan.process_at > now { secs(plan.process_at) } else { 0 };
+        let not_before = if plan.process_at > now {
+            secs(plan.process_at)
+        } else {
+            0
+        };
         let expires_at = defaults.max_age.map_or(0, |age| secs(due + age));
         let claims = Claims {
             key_id: self.keyring.signing_key_id().to_owned(),
@@ -155,9 +163,14 @@ impl Plan {
     fn new(defaults: &TaskOptions, options: EnqueueOptions) -> Result<Self, NameError> {
         let queue = options.queue.unwrap_or_else(|| defaults.queue.to_owned());
         check_queue_name(&queue)?;
-        let id = options.task_id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let id = options
+            .task_id
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
         check_task_id(&id)?;
-        let mut timeout = options.timeout.or(defaults.timeout).filter(|t| t.as_secs() > 0);
+        let mut timeout = options
+            .timeout
+            .or(defaults.timeout)
+            .filter(|t| t.as_secs() > 0);
         let deadline = options.deadline.filter(|d| unix_secs(*d) > 0);
         if timeout.is_none() && deadline.is_none() {
             timeout = Some(DEFAULT_TIMEOUT);
@@ -166,7 +179,10 @@ impl Plan {
             queue,
             id,
             process_at: options.process_at.unwrap_or_else(SystemTime::now),
-            max_retry: options.max_retry.unwrap_or(defaults.max_retry).min(i32::MAX as u32),
+            max_retry: options
+                .max_retry
+                .unwrap_or(defaults.max_retry)
+                .min(i32::MAX as u32),
             timeout,
             deadline,
             retention: options.retention.unwrap_or(defaults.retention),
@@ -181,7 +197,9 @@ impl Plan {
             id: self.id.clone(),
             queue: self.queue.clone(),
             retry: i32::try_from(self.max_retry).unwrap_or(i32::MAX),
-            timeout: self.timeout.map_or(0, |t| i64::try_from(t.as_secs()).unwrap_or(i64::MAX)),
+            timeout: self
+                .timeout
+                .map_or(0, |t| i64::try_from(t.as_secs()).unwrap_or(i64::MAX)),
             deadline: self.deadline.map_or(0, unix_secs),
             retention: i64::try_from(self.retention.as_secs()).unwrap_or(i64::MAX),
             ..TaskMessage::default()
@@ -193,12 +211,20 @@ impl Plan {
             id: self.id,
             queue: self.queue,
             type_name: type_name.to_owned(),
-            state: if scheduled { TaskState::Scheduled } else { TaskState::Pending },
+            state: if scheduled {
+                TaskState::Scheduled
+            } else {
+                TaskState::Pending
+            },
             max_retry: self.max_retry,
             timeout: self.timeout,
             deadline: self.deadline,
             retention: self.retention,
-            next_process_at: if scheduled { self.process_at } else { SystemTime::now() },
+            next_process_at: if scheduled {
+                self.process_at
+            } else {
+                SystemTime::now()
+            },
             key_id: key_id.to_owned(),
         }
     }

@@ -108,7 +108,7 @@ fn decode_base64(encoded: &str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
 
 fn decode_hex(encoded: &str) -> Result<Zeroizing<Vec<u8>>, SecretError> {
     let digits = encoded.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err(SecretError::BadHex);
     }
     let mut out = Zeroizing::new(Vec::with_capacity(digits.len() / 2));

@@ -79,7 +79,11 @@ pub(crate) async fn janitor(shared: Arc<Shared>) {
     let interval = shared.config.janitor_interval;
     every(shared, interval, false, |shared| async move {
         for queue in shared.plan.names() {
-            if let Err(e) = shared.broker.delete_expired_completed(&queue, SystemTime::now()).await {
+            if let Err(e) = shared
+                .broker
+                .delete_expired_completed(&queue, SystemTime::now())
+                .await
+            {
                 tracing::warn!(queue = ?queue, error = %e, "janitor failed");
             }
         }
@@ -108,7 +112,10 @@ pub(crate) async fn recover(shared: Arc<Shared>) {
 }
 
 async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
-    let task = TaskRef { queue, id: &lease.id };
+    let task = TaskRef {
+        queue,
+        id: &lease.id,
+    };
     let decoded = lease
         .message
         .as_deref()
@@ -116,19 +123,39 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     let result = match decoded {
         Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
             let max_retry = u32::try_from(message.retry).unwrap_or(0);
-            let failure = Failure { task, raw, message: &message, error: LEASE_EXPIRED.to_owned(), max_retry };
-            failure.retry_or_archive(shared.broker.as_ref(), default_retry_delay).await.map(drop)
+            let failure = Failure {
+                task,
+                raw,
+                message: &message,
+                error: LEASE_EXPIRED.to_owned(),
+                max_retry,
+            };
+            failure
+                .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
+                .await
+                .map(drop)
         }
         Some((_, Ok(_))) => quarantine(shared, task, Reason::KeyMismatch).await,
         Some((_, Err(_))) | None => quarantine(shared, task, Reason::MalformedMessage).await,
     };
     match result {
-        Ok(()) => tracing::info!(task_id = ?lease.id, queue = ?queue, "recovered task with expired lease"),
-        Err(e) => tracing::warn!(task_id = ?lease.id, queue = ?queue, error = %e, "recovery of task failed"),
+        Ok(()) => {
+            tracing::info!(task_id = ?lease.id, queue = ?queue, "recovered task with expired lease")
+        }
+        Err(e) => {
+            tracing::warn!(task_id = ?lease.id, queue = ?queue, error = %e, "recovery of task failed")
+        }
     }
 }
 
-async fn quarantine(shared: &Shared, task: TaskRef<'_>, reason: Reason) -> Result<(), crate::broker::BrokerError> {
+async fn quarantine(
+    shared: &Shared,
+    task: TaskRef<'_>,
+    reason: Reason,
+) -> Result<(), crate::broker::BrokerError> {
     shared.counters.record(reason, None);
-    shared.broker.quarantine(task, &Rejection::new(reason).to_string()).await
+    shared
+        .broker
+        .quarantine(task, &Rejection::new(reason).to_string())
+        .await
 }

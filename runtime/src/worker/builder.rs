@@ -113,7 +113,11 @@ impl WorkerBuilder {
             return Err(BuildError::NoHandlers);
         }
         for (_, entry) in &entries {
-            if let Some(missing) = entry.required_state().iter().find(|k| !self.state.contains(k)) {
+            if let Some(missing) = entry
+                .required_state()
+                .iter()
+                .find(|k| !self.state.contains(k))
+            {
                 return Err(BuildError::MissingState(missing.type_name()));
             }
         }
@@ -149,7 +153,9 @@ impl WorkerBuilder {
             abort: CancellationToken::new(),
             finished: CancellationToken::new(),
         };
-        Ok(Worker { shared: Arc::new(shared) })
+        Ok(Worker {
+            shared: Arc::new(shared),
+        })
     }
 }
 

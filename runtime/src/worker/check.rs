@@ -27,10 +27,17 @@ pub(crate) struct Refused {
 }
 
 impl Refused {
-    fn new(rejection: Rejection, message: Option<TaskMessage>) -> Self {
-        Self { rejection, message, claims: None }
+    fn new(rejection: Rejection, message: Option<TaskMessage>) -> Box<Self> {
+        Box::new(Self {
+            rejection,
+            message,
+            claims: None,
+        })
     }
 }
+
+/// A signature that did not pass, with its claims when the MAC was good.
+type SignatureRefusal = Box<(Rejection, Option<Claims>)>;
 
 /// Runs the checks; shared by every worker slot.
 pub(crate) struct Checker {
@@ -42,26 +49,50 @@ pub(crate) struct Checker {
 
 impl Checker {
     /// Checks the message `raw` that was taken from `queue` under `id`, at Unix time `now`.
-    pub(crate) fn check(&self, queue: &str, id: &str, raw: &[u8], now: u64) -> Result<Admitted, Refused> {
+    pub(crate) fn check(
+        &self,
+        queue: &str,
+        id: &str,
+        raw: &[u8],
+        now: u64,
+    ) -> Result<Admitted, Box<Refused>> {
         let message = TaskMessage::decode(raw, &self.limits)
             .map_err(|_| Refused::new(Rejection::new(Reason::MalformedMessage), None))?;
         if message.id != id || message.queue != queue {
-            return Err(Refused::new(Rejection::new(Reason::KeyMismatch), Some(message)));
+            return Err(Refused::new(
+                Rejection::new(Reason::KeyMismatch),
+                Some(message),
+            ));
         }
         let Some(entry) = self.registry.get(&message.type_name).cloned() else {
-            return Err(Refused::new(Rejection::new(Reason::UnknownTaskType), Some(message)));
+            return Err(Refused::new(
+                Rejection::new(Reason::UnknownTaskType),
+                Some(message),
+            ));
         };
         let len = message.payload.len();
         if len > entry.options().max_payload_bytes {
-            return Err(Refused::new(Rejection::new(Reason::Oversize).with_len(len), Some(message)));
+            return Err(Refused::new(
+                Rejection::new(Reason::Oversize).with_len(len),
+                Some(message),
+            ));
         }
         let claims = match self.check_signature(&message, entry.as_ref(), now) {
             Ok(claims) => claims,
-            Err((rejection, claims)) => {
-                return Err(Refused { rejection, message: Some(message), claims });
+            Err(refusal) => {
+                let (rejection, claims) = *refusal;
+                return Err(Box::new(Refused {
+                    rejection,
+                    message: Some(message),
+                    claims,
+                }));
             }
         };
-        Ok(Admitted { message, claims, entry })
+        Ok(Admitted {
+            message,
+            claims,
+            entry,
+        })
     }
 
     /// Verifies the signature header; `Ok(None)` for a type that needs no signature and
@@ -71,15 +102,25 @@ impl Checker {
         message: &TaskMessage,
         entry: &dyn ErasedTask,
         now: u64,
-    ) -> Result<Option<Claims>, (Rejection, Option<Claims>)> {
+    ) -> Result<Option<Claims>, SignatureRefusal> {
         let len = message.payload.len();
         let header = message.headers.get(signing::HEADER);
         let required = !self.unsigned_types.contains(&message.type_name);
         let (header, keyring) = match (header, &self.keyring) {
             (None, _) if !required => return Ok(None),
-            (None, _) => return Err((Rejection::new(Reason::Unsigned).with_len(len), None)),
+            (None, _) => {
+                return Err(Box::new((
+                    Rejection::new(Reason::Unsigned).with_len(len),
+                    None,
+                )));
+            }
             (Some(_), None) if !required => return Ok(None),
-            (Some(_), None) => return Err((Rejection::new(Reason::UnknownKey).with_len(len), None)),
+            (Some(_), None) => {
+                return Err(Box::new((
+                    Rejection::new(Reason::UnknownKey).with_len(len),
+                    None,
+                )));
+            }
             (Some(header), Some(keyring)) => (header, keyring),
         };
         let fields = SignedFields {
@@ -88,10 +129,14 @@ impl Checker {
             id: &message.id,
             payload: &message.payload,
         };
-        let claims = keyring.verify(header, &fields).map_err(|r| (r, None))?;
+        let claims = keyring
+            .verify(header, &fields)
+            .map_err(|r| Box::new((r, None)))?;
         let refuse = |reason| {
-            let rejection = Rejection::new(reason).with_key(claims.key_id.clone()).with_len(len);
-            Err((rejection, Some(claims.clone())))
+            let rejection = Rejection::new(reason)
+                .with_key(claims.key_id.clone())
+                .with_len(len);
+            Err(Box::new((rejection, Some(claims.clone()))))
         };
         if claims.schema_version != entry.options().schema_version {
             return refuse(Reason::SchemaVersion);

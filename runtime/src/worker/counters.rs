@@ -41,7 +41,10 @@ impl Counters {
     }
 
     pub(crate) fn snapshot(&self) -> CounterSnapshot {
-        self.inner.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.inner
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

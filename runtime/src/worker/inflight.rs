@@ -29,7 +29,9 @@ pub(crate) struct InFlight {
 
 impl InFlight {
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Running>> {
-        self.tasks.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.tasks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn insert(&self, id: &str, running: Running) {
@@ -51,7 +53,10 @@ impl InFlight {
         let mut by_queue: HashMap<String, Vec<String>> = HashMap::new();
         for (id, running) in self.lock().iter() {
             if running.lease_until > now {
-                by_queue.entry(running.queue.clone()).or_default().push(id.clone());
+                by_queue
+                    .entry(running.queue.clone())
+                    .or_default()
+                    .push(id.clone());
             } else {
                 running.lease_lost.cancel();
             }

@@ -78,7 +78,9 @@ impl Failure<'_> {
             completed_at: None,
         };
         let bytes = patched(self.raw, &update)?;
-        broker.retry(self.task, &bytes, now + delay(retried), true).await?;
+        broker
+            .retry(self.task, &bytes, now + delay(retried), true)
+            .await?;
         Ok(Outcome::Retried { error: self.error })
     }
 
@@ -107,15 +109,21 @@ pub(crate) async fn complete(
         return Ok(Outcome::Completed);
     }
     let now = SystemTime::now();
-    let update = MessageUpdate { completed_at: Some(unix_secs(now)), ..MessageUpdate::default() };
+    let update = MessageUpdate {
+        completed_at: Some(unix_secs(now)),
+        ..MessageUpdate::default()
+    };
     let bytes = patched(raw, &update)?;
     let keep = Duration::from_secs(u64::try_from(message.retention).unwrap_or(0));
-    broker.mark_complete(task, &bytes, now + keep, &message.unique_key).await?;
+    broker
+        .mark_complete(task, &bytes, now + keep, &message.unique_key)
+        .await?;
     Ok(Outcome::Completed)
 }
 
 /// The message rewritten with `update`; a message that cannot be rewritten was already
 /// decoded once, so this only fails on a broken invariant, reported as unavailable.
 fn patched(raw: &[u8], update: &MessageUpdate) -> Result<Vec<u8>, BrokerError> {
-    rewrite(raw, update).map_err(|e| BrokerError::Unavailable(format!("cannot rewrite message: {e}")))
+    rewrite(raw, update)
+        .map_err(|e| BrokerError::Unavailable(format!("cannot rewrite message: {e}")))
 }

@@ -25,7 +25,10 @@ const DEADLINE_EXCEEDED: &str = "context deadline exceeded";
 const HANDLER_PANICKED: &str = "vetted: handler panicked";
 
 /// Checks, runs and records one dequeued task.
-pub(crate) async fn process(shared: &Arc<Shared>, dequeued: Dequeued) -> Result<Processed, BrokerError> {
+pub(crate) async fn process(
+    shared: &Arc<Shared>,
+    dequeued: Dequeued,
+) -> Result<Processed, BrokerError> {
     let (queue, id, outcome) = match dequeued {
         Dequeued::Oversize { queue, id, len } => {
             let rejection = Rejection::new(Reason::Oversize).with_len(len);
@@ -33,14 +36,42 @@ pub(crate) async fn process(shared: &Arc<Shared>, dequeued: Dequeued) -> Result<
             (queue, id, outcome)
         }
         Dequeued::Dangling { queue, id } => {
-            let outcome = quarantine(shared, &queue, &id, Rejection::new(Reason::MalformedMessage)).await?;
+            let outcome = quarantine(
+                shared,
+                &queue,
+                &id,
+                Rejection::new(Reason::MalformedMessage),
+            )
+            .await?;
             (queue, id, outcome)
         }
         Dequeued::Task { queue, id, message } => {
             let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
             let outcome = match shared.checker.check(&queue, &id, &message, now) {
-                Ok(admitted) => run(shared, TaskRef { queue: &queue, id: &id }, &message, admitted).await?,
-                Err(refused) => refuse(shared, TaskRef { queue: &queue, id: &id }, &message, refused).await?,
+                Ok(admitted) => {
+                    run(
+                        shared,
+                        TaskRef {
+                            queue: &queue,
+                            id: &id,
+                        },
+                        &message,
+                        admitted,
+                    )
+                    .await?
+                }
+                Err(refused) => {
+                    refuse(
+                        shared,
+                        TaskRef {
+                            queue: &queue,
+                            id: &id,
+                        },
+                        &message,
+                        refused,
+                    )
+                    .await?
+                }
             };
             (queue, id, outcome)
         }
@@ -57,14 +88,28 @@ async fn quarantine(
 ) -> Result<Outcome, BrokerError> {
     tracing::warn!(task_id = ?id, queue = ?queue, reason = rejection.reason.code(), "task quarantined");
     let error = rejection.to_string();
-    shared.broker.quarantine(TaskRef { queue, id }, &error).await?;
-    shared.counters.record(rejection.reason, rejection.key_id.as_deref());
+    shared
+        .broker
+        .quarantine(TaskRef { queue, id }, &error)
+        .await?;
+    shared
+        .counters
+        .record(rejection.reason, rejection.key_id.as_deref());
     Ok(Outcome::Quarantined { error })
 }
 
 /// Records a task refused before its handler, as its reason prescribes.
-async fn refuse(shared: &Shared, task: TaskRef<'_>, raw: &[u8], refused: Refused) -> Result<Outcome, BrokerError> {
-    let Refused { rejection, message, claims } = refused;
+async fn refuse(
+    shared: &Shared,
+    task: TaskRef<'_>,
+    raw: &[u8],
+    refused: Box<Refused>,
+) -> Result<Outcome, BrokerError> {
+    let Refused {
+        rejection,
+        message,
+        claims,
+    } = *refused;
     let Some(message) = message else {
         return quarantine(shared, task.queue, task.id, rejection).await;
     };
@@ -72,7 +117,9 @@ async fn refuse(shared: &Shared, task: TaskRef<'_>, raw: &[u8], refused: Refused
         return quarantine(shared, task.queue, task.id, rejection).await;
     }
     log_rejection(&message, &rejection);
-    shared.counters.record(rejection.reason, rejection.key_id.as_deref());
+    shared
+        .counters
+        .record(rejection.reason, rejection.key_id.as_deref());
     let error = rejection.to_string();
     match rejection.reason.disposition() {
         Disposition::Reschedule => {
@@ -87,11 +134,25 @@ async fn refuse(shared: &Shared, task: TaskRef<'_>, raw: &[u8], refused: Refused
                 _ => shared.config.unknown_type_retries,
             };
             let max_retry = bound.min(u32::try_from(message.retry).unwrap_or(0));
-            let failure = Failure { task, raw, message: &message, error, max_retry };
-            failure.retry_or_archive(shared.broker.as_ref(), default_retry_delay).await
+            let failure = Failure {
+                task,
+                raw,
+                message: &message,
+                error,
+                max_retry,
+            };
+            failure
+                .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
+                .await
         }
         Disposition::Archive => {
-            let failure = Failure { task, raw, message: &message, error, max_retry: 0 };
+            let failure = Failure {
+                task,
+                raw,
+                message: &message,
+                error,
+                max_retry: 0,
+            };
             failure.archive(shared.broker.as_ref()).await
         }
     }
@@ -111,13 +172,24 @@ fn log_rejection(message: &TaskMessage, rejection: &Rejection) {
 }
 
 /// Runs the handler of an admitted task and records the result.
-async fn run(shared: &Arc<Shared>, task: TaskRef<'_>, raw: &[u8], admitted: Admitted) -> Result<Outcome, BrokerError> {
-    let Admitted { message, claims, entry } = admitted;
+async fn run(
+    shared: &Arc<Shared>,
+    task: TaskRef<'_>,
+    raw: &[u8],
+    admitted: Admitted,
+) -> Result<Outcome, BrokerError> {
+    let Admitted {
+        message,
+        claims,
+        entry,
+    } = admitted;
     if let Some(claims) = &claims {
         shared.counters.verified(&claims.key_id);
     }
     let stored_max = u32::try_from(message.retry).unwrap_or(0);
-    let max_retry = claims.as_ref().map_or(stored_max, |c| c.max_retry.min(stored_max));
+    let max_retry = claims
+        .as_ref()
+        .map_or(stored_max, |c| c.max_retry.min(stored_max));
     let started = SystemTime::now();
     let deadline = deadline_of(&message, started);
     let lease_lost = CancellationToken::new();
@@ -163,7 +235,9 @@ async fn await_attempt(
     abort: &CancellationToken,
     lease_lost: &CancellationToken,
 ) -> Attempt {
-    let budget = deadline.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO);
+    let budget = deadline
+        .duration_since(SystemTime::now())
+        .unwrap_or(Duration::ZERO);
     let guarded = AssertUnwindSafe(future).catch_unwind();
     tokio::select! {
         result = guarded => match result {
@@ -190,7 +264,13 @@ async fn record(
         return Ok(Outcome::LeaseLost);
     }
     let broker = shared.broker.as_ref();
-    let failure = |error: String| Failure { task, raw, message, error, max_retry };
+    let failure = |error: String| Failure {
+        task,
+        raw,
+        message,
+        error,
+        max_retry,
+    };
     let error = match attempt {
         Attempt::Done(Ok(())) => {
             tracing::debug!(task_id = ?task.id, queue = ?task.queue, "task completed");
@@ -218,7 +298,9 @@ async fn record(
         Attempt::LeaseLost => return Ok(Outcome::LeaseLost),
     };
     tracing::warn!(task_id = ?task.id, queue = ?task.queue, retried = message.retried, "task failed");
-    failure(error).retry_or_archive(broker, default_retry_delay).await
+    failure(error)
+        .retry_or_archive(broker, default_retry_delay)
+        .await
 }
 
 /// The handler's deadline, computed as asynq does from `timeout` and `deadline`.

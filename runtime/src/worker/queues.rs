@@ -20,7 +20,7 @@ impl QueuePlan {
             queues.push(("default".to_owned(), 1));
         }
         if strict {
-            queues.sort_by(|a, b| b.1.cmp(&a.1));
+            queues.sort_by_key(|q| std::cmp::Reverse(q.1));
         }
         Self { queues, strict }
     }

@@ -37,7 +37,11 @@ impl Worker {
         for job in jobs {
             let _ = job.await;
         }
-        if let Err(e) = shared.broker.clear_server_state(&shared.server_state()).await {
+        if let Err(e) = shared
+            .broker
+            .clear_server_state(&shared.server_state())
+            .await
+        {
             tracing::warn!(error = %e, "could not clear heartbeat");
         }
         tracing::info!(server_id = %shared.identity.server_id, "worker stopped");
@@ -61,7 +65,11 @@ impl Worker {
     pub async fn forward_due(&self) -> Result<usize, BrokerError> {
         let mut moved = 0;
         for queue in self.shared.plan.names() {
-            moved += self.shared.broker.forward_due(&queue, SystemTime::now()).await?;
+            moved += self
+                .shared
+                .broker
+                .forward_due(&queue, SystemTime::now())
+                .await?;
         }
         Ok(moved)
     }
@@ -79,7 +87,10 @@ fn spawn_background(shared: &Arc<Shared>) -> Vec<tokio::task::JoinHandle<()>> {
 
 async fn dequeue(shared: &Shared) -> Result<Option<Dequeued>, BrokerError> {
     let lease_until = SystemTime::now() + shared.config.lease_duration;
-    shared.broker.dequeue(&shared.plan.order(), lease_until, shared.max_message_bytes).await
+    shared
+        .broker
+        .dequeue(&shared.plan.order(), lease_until, shared.max_message_bytes)
+        .await
 }
 
 /// Takes tasks while slots are free, until the worker is stopping.
@@ -134,10 +145,14 @@ async fn drain(shared: &Shared, mut tasks: JoinSet<()>) {
     shared.stopping.cancel();
     tracing::info!(running = tasks.len(), "worker stopping");
     let wait_all = async { while tasks.join_next().await.is_some() {} };
-    if tokio::time::timeout(shared.config.shutdown_timeout, wait_all).await.is_err() {
+    if tokio::time::timeout(shared.config.shutdown_timeout, wait_all)
+        .await
+        .is_err()
+    {
         shared.abort.cancel();
         let grace = Duration::from_secs(5);
-        let _ = tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await;
+        let _ =
+            tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await;
     }
 }
 
@@ -146,13 +161,14 @@ pub(crate) async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(term) => term,
-            Err(_) => {
-                let _ = interrupt.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => {
+                    let _ = interrupt.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = interrupt => {}
             _ = term.recv() => {}
