@@ -1,1 +1,4 @@
 //! Shared helpers for vetted integration tests.
+
+pub mod redis_fixtures;
+pub mod redis_server;
