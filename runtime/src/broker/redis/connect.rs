@@ -17,7 +17,8 @@ const RESPONSE_TIMEOUT: Duration = Duration::from_secs(10);
 const RECONNECT_ATTEMPTS: usize = 4;
 
 /// Connects to `url`, trusting the system roots for TLS or, when given, only
-/// `root_certificate` (PEM).
+/// `root_certificate` (PEM), and checks with PING that the server accepts commands
+/// (a server that wants a password only says so then).
 pub(crate) async fn open(
     url: &str,
     root_certificate: Option<&[u8]>,
@@ -37,9 +38,14 @@ pub(crate) async fn open(
         .set_connection_timeout(Some(CONNECT_TIMEOUT))
         .set_response_timeout(Some(RESPONSE_TIMEOUT))
         .set_number_of_retries(RECONNECT_ATTEMPTS);
-    ConnectionManager::new_with_config(client, config)
+    let mut conn = ConnectionManager::new_with_config(client, config)
         .await
-        .map_err(from_redis)
+        .map_err(from_redis)?;
+    redis::cmd("PING")
+        .exec_async(&mut conn)
+        .await
+        .map_err(from_redis)?;
+    Ok(conn)
 }
 
 fn custom_root(pem: &[u8]) -> TlsCertificates {
