@@ -14,7 +14,7 @@ const WELCOME: &str = r#"{"email":"ada@example.com","name":"Ada"}"#;
 fn example_worker_handles_go_tasks_and_archives_a_tampered_one() {
     let redis = RedisServer::start();
     let addr = format!("127.0.0.1:{}", redis.port());
-    let mut worker = Command::new(env!("CARGO_BIN_EXE_example-worker"))
+    let worker = Command::new(env!("CARGO_BIN_EXE_example-worker"))
         .args([
             "work",
             "--redis-url",
