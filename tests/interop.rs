@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use vetted::broker::redis::RedisBroker;
-use vetted::client::Client;
+use vetted::client::{Client, EnqueueOptions};
 use vetted::signing::KeyRing;
 use vetted::worker::{Outcome, Worker};
 use vetted_tests::fixtures::{Calls, Probe, probe};
@@ -175,44 +175,68 @@ async fn go_inspector_lists_our_worker_and_reads_our_tasks() {
     let addr = addr(&redis);
     let broker = RedisBroker::connect(&redis.url()).await.unwrap();
     let client = Client::new(broker, KeyRing::parse(KEYRING).unwrap());
-    let info = client.enqueue(&Probe::new("long", "sleep")).await.unwrap();
+    let long = EnqueueOptions::default().timeout(Duration::from_secs(30));
+    let info = client
+        .enqueue_with(&Probe::new("long", "sleep"), long)
+        .await
+        .unwrap();
 
     let calls = Calls::default();
-    let worker = worker(&redis, &calls).await;
-    let running =
-        tokio::spawn(worker.run(async { tokio::time::sleep(Duration::from_secs(4)).await }));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let report = loop {
-        let (_, mut lines) = go_harness::run(
-            &addr,
-            &["inspect", "--queue", "default", "--task", &info.id],
-        );
-        let report = lines.remove(0);
-        if report["servers"].as_array().is_some_and(|s| !s.is_empty())
-            && report["task"]["state"] == "active"
-        {
-            break report;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "our worker never showed up: {report}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
+    let worker = Worker::builder(broker)
+        .handler::<probe>()
+        .keyring(KeyRing::parse(KEYRING).unwrap())
+        .state(calls.clone())
+        .configure(|c| {
+            c.heartbeat_interval = Duration::from_millis(250);
+            c.shutdown_timeout = Duration::from_millis(200);
+        })
+        .build()
+        .unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let running = tokio::spawn(worker.run(stop.clone().cancelled_owned()));
+    let report = inspect_until(&addr, &info.id, |r| {
+        r["servers"][0]["active_workers"][0]["task_id"] == info.id.as_str()
+    })
+    .await;
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
     let server = &report["servers"][0];
     assert_eq!(server["status"], "active");
     assert_eq!(server["pid"], std::process::id());
-    assert_eq!(server["active_workers"][0]["task_id"], info.id.as_str());
+    assert_eq!(server["queues"]["default"], 1);
+    assert_eq!(report["task"]["state"], "active");
     assert_eq!(report["task"]["type"], "test:probe");
-    assert!(
-        report["task"]["headers"]["vetted-sig"]
-            .as_str()
-            .unwrap()
-            .starts_with("v1:interop-k1:")
-    );
+    let header = report["task"]["headers"]["vetted-sig"].as_str().unwrap();
+    assert!(header.starts_with("v1:interop-k1:"), "{header}");
     assert_eq!(report["queue_info"]["active"], 1);
+
+    stop.cancel();
     running.await.unwrap();
+    let report = inspect_until(&addr, &info.id, |r| r["task"]["state"] == "pending").await;
+    assert_eq!(
+        report["servers"],
+        serde_json::json!([]),
+        "heartbeat cleared on shutdown"
+    );
+}
+
+/// Runs `inspect` until `done` holds for its report, for up to 10 seconds.
+async fn inspect_until(
+    addr: &str,
+    id: &str,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (_, mut lines) =
+            go_harness::run(addr, &["inspect", "--queue", "default", "--task", id]);
+        let report = lines.remove(0);
+        if done(&report) {
+            return report;
+        }
+        assert!(Instant::now() < deadline, "condition never held: {report}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// Measures the time from a Go enqueue to our handler starting on an idle worker that
