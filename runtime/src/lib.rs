@@ -1,4 +1,4 @@
-//! vetted: typed, validated, signed background tasks on the asynq Redis protocol.
+#![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
 pub mod broker;
