@@ -66,7 +66,10 @@ fn payload(name: &str) -> Verified<Greet> {
 
 #[test]
 fn required_state_lists_each_state_parameter_in_order() {
-    assert_eq!(greet::required_state(), vec![StateKey::of::<Greeting>(), StateKey::of::<Log>()]);
+    assert_eq!(
+        greet::required_state(),
+        vec![StateKey::of::<Greeting>(), StateKey::of::<Log>()]
+    );
     assert_eq!(greet_quietly::required_state(), vec![]);
 }
 
@@ -78,7 +81,10 @@ fn the_function_stays_callable_beside_its_handler_type() {
     let greeting = State(std::sync::Arc::new(Greeting { word: "hi" }));
     let ctx = TaskContext::for_test("id-1", "default");
     futures::executor::block_on(greet(greeting, payload("ann"), log.clone(), ctx)).unwrap();
-    assert_eq!(*log.lines.lock().unwrap(), vec!["hi ann on default".to_string()]);
+    assert_eq!(
+        *log.lines.lock().unwrap(),
+        vec!["hi ann on default".to_string()]
+    );
 }
 
 #[test]
@@ -87,7 +93,10 @@ fn call_passes_payload_state_and_context_in_declared_order() {
     let log = state.get::<Log>().unwrap();
     let ctx = TaskContext::for_test("id-1", "greetings").with_state(state);
     futures::executor::block_on(greet::call(payload("bob"), ctx)).expect("handler ok");
-    assert_eq!(*log.lines.lock().unwrap(), vec!["hello bob on greetings".to_string()]);
+    assert_eq!(
+        *log.lines.lock().unwrap(),
+        vec!["hello bob on greetings".to_string()]
+    );
 }
 
 #[test]

@@ -13,14 +13,27 @@ use vetted::{Task, TaskOptions, Verified};
 static SKU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z]{3}-\d{4}$").unwrap());
 
 fn not_reserved(name: &str) -> Result<(), RuleError> {
-    if name == "admin" { Err(RuleError::new("reserved_name")) } else { Ok(()) }
+    if name == "admin" {
+        Err(RuleError::new("reserved_name"))
+    } else {
+        Ok(())
+    }
 }
 
 fn even(value: &u32) -> Result<(), RuleError> {
-    if value % 2 == 0 { Ok(()) } else { Err(RuleError::new("odd")) }
+    if value.is_multiple_of(2) {
+        Ok(())
+    } else {
+        Err(RuleError::new("odd"))
+    }
 }
 
-#[vetted::task(name = "orders:create", queue = "orders", max_retry = 3, timeout = "90s")]
+#[vetted::task(
+    name = "orders:create",
+    queue = "orders",
+    max_retry = 3,
+    timeout = "90s"
+)]
 #[derive(Clone, Debug)]
 struct CreateOrder {
     #[validate(email)]
@@ -79,7 +92,11 @@ fn valid_order() -> CreateOrder {
 
 /// The `(path, code)` pairs of a validation failure, in order.
 fn failures(errors: ValidationErrors) -> Vec<(String, &'static str)> {
-    errors.errors().iter().map(|e| (e.path.clone(), e.code)).collect()
+    errors
+        .errors()
+        .iter()
+        .map(|e| (e.path.clone(), e.code))
+        .collect()
 }
 
 /// The failures of `value`; empty when it is valid.
@@ -88,7 +105,9 @@ fn failures_of<T: vetted::validate::Validate>(value: &T) -> Vec<(String, &'stati
 }
 
 fn pairs(list: &[(&str, &'static str)]) -> Vec<(String, &'static str)> {
-    list.iter().map(|(path, code)| (path.to_string(), *code)).collect()
+    list.iter()
+        .map(|(path, code)| (path.to_string(), *code))
+        .collect()
 }
 
 #[test]
@@ -174,22 +193,35 @@ fn each_rule_reports_its_field_and_code() {
 
 #[test]
 fn absent_optional_values_break_no_rule_but_required() {
-    let order = CreateOrder { callback: None, batch: None, ..valid_order() };
+    let order = CreateOrder {
+        callback: None,
+        batch: None,
+        ..valid_order()
+    };
     assert_eq!(failures_of(&order), vec![]);
 }
 
 #[test]
 fn length_counts_characters_not_bytes() {
-    let order = CreateOrder { nickname: "ééééé".into(), ..valid_order() };
+    let order = CreateOrder {
+        nickname: "ééééé".into(),
+        ..valid_order()
+    };
     assert_eq!(failures_of(&order), vec![]);
-    let order = CreateOrder { nickname: "éééééé".into(), ..valid_order() };
+    let order = CreateOrder {
+        nickname: "éééééé".into(),
+        ..valid_order()
+    };
     assert_eq!(failures_of(&order), pairs(&[("nickname", "length")]));
 }
 
 #[test]
 fn non_finite_floats_always_fail() {
     for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
-        let order = CreateOrder { discount: value, ..valid_order() };
+        let order = CreateOrder {
+            discount: value,
+            ..valid_order()
+        };
         let expected = pairs(&[("discount", "range"), ("discount", "finite")]);
         assert_eq!(failures_of(&order), expected, "{value}");
     }
@@ -197,7 +229,10 @@ fn non_finite_floats_always_fail() {
 
 #[test]
 fn failures_never_carry_the_value() {
-    let order = CreateOrder { email: "secret-value".into(), ..valid_order() };
+    let order = CreateOrder {
+        email: "secret-value".into(),
+        ..valid_order()
+    };
     let errors = validate(&order).unwrap_err();
     assert!(!errors.to_string().contains("secret-value"));
     assert!(!format!("{errors:?}").contains("secret-value"));
@@ -207,8 +242,11 @@ fn failures_never_carry_the_value() {
 fn verified_check_runs_the_rules() {
     let verified = Verified::check(valid_order()).expect("valid order");
     assert_eq!(verified.quantity, 10);
-    let invalid = CreateOrder { quantity: 0, ..valid_order() };
-    let errors = Verified::check(invalid).err().expect("invalid order");
+    let invalid = CreateOrder {
+        quantity: 0,
+        ..valid_order()
+    };
+    let errors = Verified::check(invalid).expect_err("invalid order");
     assert_eq!(failures(errors), pairs(&[("quantity", "range")]));
 }
 
@@ -250,16 +288,24 @@ struct ShipParcel {
 }
 
 fn address(zip: &str) -> Address {
-    Address { street_name: "Main".into(), zip_code: zip.into() }
+    Address {
+        street_name: "Main".into(),
+        zip_code: zip.into(),
+    }
 }
 
 #[test]
 fn nested_values_are_validated_under_serde_names() {
     let parcel = ShipParcel {
-        home_address: Address { street_name: String::new(), zip_code: "12345".into() },
+        home_address: Address {
+            street_name: String::new(),
+            zip_code: "12345".into(),
+        },
         other_addresses: vec![address("12345"), address("1"), address("12345")],
         readings_by_sensor: BTreeMap::from([("secret-key".into(), Reading { value: f32::NAN })]),
-        r#type: Some(Box::new(Reading { value: f32::INFINITY })),
+        r#type: Some(Box::new(Reading {
+            value: f32::INFINITY,
+        })),
         pair: (Reading { value: 1.0 }, f64::NAN),
     };
     let expected = pairs(&[
@@ -272,7 +318,10 @@ fn nested_values_are_validated_under_serde_names() {
     ]);
     assert_eq!(failures_of(&parcel), expected);
     let errors = validate(&parcel).unwrap_err().to_string();
-    assert!(!errors.contains("secret-key"), "map keys never enter a path: {errors}");
+    assert!(
+        !errors.contains("secret-key"),
+        "map keys never enter a path: {errors}"
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod handler;
 mod names;
 mod rules;
 mod serde_attrs;
+mod spans;
 mod symbol;
 mod task;
 mod validate_derive;
