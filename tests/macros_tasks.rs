@@ -21,7 +21,7 @@ fn not_reserved(name: &str) -> Result<(), RuleError> {
 }
 
 fn even(value: &u32) -> Result<(), RuleError> {
-    if value % 2 == 0 {
+    if value.is_multiple_of(2) {
         Ok(())
     } else {
         Err(RuleError::new("odd"))
@@ -246,7 +246,7 @@ fn verified_check_runs_the_rules() {
         quantity: 0,
         ..valid_order()
     };
-    let errors = Verified::check(invalid).err().expect("invalid order");
+    let errors = Verified::check(invalid).expect_err("invalid order");
     assert_eq!(failures(errors), pairs(&[("quantity", "range")]));
 }
 

@@ -9,32 +9,35 @@ mod handler;
 mod names;
 mod rules;
 mod serde_attrs;
+mod spans;
 mod symbol;
 mod task;
+#[cfg(test)]
+mod tests;
 mod validate_derive;
 mod worker_main;
 
 use proc_macro::TokenStream;
 
-/// Defines a task type on a struct with named fields.
+#[doc = include_str!("../docs/task.md")]
 #[proc_macro_attribute]
 pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     task::expand(args.into(), item.into()).into()
 }
 
-/// Defines a task handler on an `async fn`.
+#[doc = include_str!("../docs/handler.md")]
 #[proc_macro_attribute]
 pub fn handler(args: TokenStream, item: TokenStream) -> TokenStream {
     handler::expand(args.into(), item.into()).into()
 }
 
-/// Generates a worker `main` with a command-line interface.
+#[doc = include_str!("../docs/main.md")]
 #[proc_macro]
 pub fn main(input: TokenStream) -> TokenStream {
     worker_main::expand(input.into()).into()
 }
 
-/// Derives validation for a struct nested in a task payload.
+#[doc = include_str!("../docs/validate.md")]
 #[proc_macro_derive(Validate, attributes(validate))]
 pub fn derive_validate(input: TokenStream) -> TokenStream {
     validate_derive::expand(input.into()).into()

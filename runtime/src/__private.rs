@@ -11,7 +11,7 @@ pub use regex;
 pub use serde;
 pub use serde_json;
 
-use crate::handler::{HandlerError, State, TaskContext};
+use crate::handler::{HandlerError, State, StateKey, TaskContext};
 use crate::task::Task;
 use crate::verified::Verified;
 
@@ -95,16 +95,58 @@ impl<E: Into<HandlerError>> HandlerReturn for Result<(), E> {
     }
 }
 
-/// Requires a handler's return type to be a [`HandlerReturn`]; never called.
-pub fn require_handler_return<R: HandlerReturn>() {}
+/// Boxes a handler's future, converting its output with `convert`.
+///
+/// The `Send` bound is the check that the handler's future may run on any worker
+/// thread; generated code calls this at the handler's name, so that is where rustc
+/// reports a future that is not `Send`.
+pub fn box_handler<F, R>(future: F, convert: fn(R) -> Result<(), HandlerError>) -> HandlerFuture
+where
+    F: Future<Output = R> + Send + 'static,
+    R: 'static,
+{
+    Box::pin(async move { convert(future.await) })
+}
 
-/// Requires a handler's future to be `Send`, as the worker runs it on any thread.
-pub fn require_send<F: Future + Send>(_future: &F) {}
+/// The future type of [`Handler::call`](crate::handler::Handler::call).
+pub type HandlerFuture = futures::future::BoxFuture<'static, Result<(), HandlerError>>;
 
-/// The shared state of type `S`, or an error naming the missing type.
-pub fn fetch_state<S: Send + Sync + 'static>(ctx: &TaskContext) -> Result<State<S>, HandlerError> {
-    ctx.state::<S>()
-        .ok_or_else(|| HandlerError::retry(MissingState(std::any::type_name::<S>())))
+/// A future that fails at once, for a handler that cannot start.
+pub fn failed(error: HandlerError) -> HandlerFuture {
+    Box::pin(std::future::ready(Err(error)))
+}
+
+/// How a handler gets one state parameter `P`: its key, and the lookup.
+///
+/// Generated code reaches both through [`state_access`], one bounded call, so a
+/// parameter that is not `vetted::State<S>` is reported once.
+pub struct StateAccess<P> {
+    /// The key of the state type, for `Handler::required_state`.
+    pub key: StateKey,
+    /// Looks the state up in a task's context.
+    pub fetch: fn(&TaskContext) -> Result<P, HandlerError>,
+}
+
+/// The [`StateAccess`] of state parameter `P`.
+pub fn state_access<P, S>() -> StateAccess<P>
+where
+    P: StateParam<Inner = S>,
+    S: Send + Sync + 'static,
+{
+    StateAccess {
+        key: StateKey::of::<S>(),
+        fetch: state_param::<P, S>,
+    }
+}
+
+/// The state parameter `P`, or an error naming the state type the worker lacks.
+fn state_param<P, S>(ctx: &TaskContext) -> Result<P, HandlerError>
+where
+    P: StateParam<Inner = S>,
+    S: Send + Sync + 'static,
+{
+    let missing = || HandlerError::retry(MissingState(std::any::type_name::<S>()));
+    ctx.state::<S>().map(P::from_state).ok_or_else(missing)
 }
 
 /// A handler needs a state type that the worker does not have.
@@ -133,4 +175,12 @@ pub const fn str_eq(a: &str, b: &str) -> bool {
         i += 1;
     }
     true
+}
+
+/// The payload parameter `P` for a verified payload of its task type.
+pub fn payload_param<P, T>(task: Verified<T>) -> P
+where
+    P: PayloadParam<Task = T>,
+{
+    P::from_verified(task)
 }

@@ -2,38 +2,38 @@
 //! same name (it lives in the type namespace only, so the function stays callable),
 //! and `impl Handler` for that struct.
 //!
-//! Each parameter is converted through a `__private` trait named at the user's type
-//! (`PayloadParam`, `ContextParam`, `StateParam`), so a wrong type is refused at that
-//! type. A hidden function checks that the future is `Send` (at the function name)
-//! and that the return type converts into `HandlerError` (at the return type).
+//! Every bound is stated at the user's own tokens. Each parameter is converted through
+//! a `__private` trait named at its type (`PayloadParam`, `ContextParam`,
+//! `StateParam`); the future goes through `box_handler`, whose `Send` bound is
+//! reported at the function's name; the output is converted by `HandlerReturn`,
+//! named at the return type.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::{Ident, ItemFn};
+use syn::{Ident, ItemFn, Path, Type};
 
 use super::check::CheckedHandler;
 use super::params::{Param, ParamKind};
+use crate::spans::{braced, parenthesized, respan, spread, type_spans};
 
 /// The full expansion of a handler that passed the shape checks.
 pub(crate) fn expand(handler: &CheckedHandler) -> TokenStream {
     let func = &handler.func;
     let marker = marker_struct(func);
     let handler_impl = handler_impl(handler);
-    let checks = compile_checks(handler);
     quote! {
         #func
         #marker
         const _: () = {
             #handler_impl
-            #checks
         };
     }
 }
 
-/// What to emit next to errors: the function, and the struct so that paths naming
-/// the handler still resolve.
+/// What to emit next to errors: the function, and the struct (where a struct may
+/// stand) so that paths naming the handler still resolve.
 pub(crate) fn fallback(func: &ItemFn) -> TokenStream {
-    let marker = marker_struct(func);
+    let marker = func.sig.receiver().is_none().then(|| marker_struct(func));
     quote! {
         #func
         #marker
@@ -53,120 +53,122 @@ fn marker_struct(func: &ItemFn) -> TokenStream {
 
 fn handler_impl(handler: &CheckedHandler) -> TokenStream {
     let krate = &handler.krate;
+    let private: Path = syn::parse_quote!(#krate::__private);
     let name = &handler.func.sig.ident;
     let payload = handler
         .params
         .iter()
         .find(|param| param.kind == ParamKind::Payload);
-    let task_type = payload.map(|param| {
-        let ty = &param.ty;
-        quote_spanned!(first_span(ty)=> <#ty as #krate::__private::PayloadParam>::Task)
-    });
+    let (first, last) = payload.map_or((name.span(), name.span()), |param| type_spans(&param.ty));
+    let task_type = payload.map(|param| as_trait(&param.ty, &private, "PayloadParam", "Task"));
     let state_keys = handler
         .params
         .iter()
         .filter(|param| param.kind == ParamKind::State)
         .map(|param| {
-            let ty = &param.ty;
-            quote_spanned! {first_span(ty)=>
-                #krate::handler::StateKey::of::<<#ty as #krate::__private::StateParam>::Inner>()
-            }
+            let access = state_access(&param.ty, &private);
+            quote!(#access.key)
         });
-    let body = call_body(handler);
+    // Everything that mentions the task type is spanned from the payload type's first
+    // token to its last, so the one failed bound is reported once, at that type.
+    let task_item = spread(quote!(type Task =), task_type, quote!(;), (first, last));
+    let verified = spread(
+        quote!(#krate::Verified<Self::),
+        None,
+        quote!(Task>),
+        (first, last),
+    );
+    let params = quote!(__vetted_task: #verified, __vetted_ctx: #krate::TaskContext);
+    let call_sig = spread(
+        quote!(fn call),
+        Some(parenthesized(params, first)),
+        quote!(->),
+        (first, last),
+    );
+    let future_type = respan(quote!(#private::HandlerFuture), last);
+    let body = braced(call_body(handler, &private), last);
     quote! {
         #[automatically_derived]
         impl #krate::handler::Handler for #name {
-            type Task = #task_type;
+            #task_item
 
             fn required_state() -> ::std::vec::Vec<#krate::handler::StateKey> {
                 ::std::vec![#(#state_keys),*]
             }
 
-            fn call(
-                __vetted_task: #krate::Verified<Self::Task>,
-                __vetted_ctx: #krate::TaskContext,
-            ) -> #krate::__private::futures::future::BoxFuture<
-                'static,
-                ::core::result::Result<(), #krate::HandlerError>,
-            > {
-                ::std::boxed::Box::pin(async move { #body })
+            #call_sig #future_type #body
+        }
+    }
+}
+
+/// The body of `call`: build each argument, then box the function's future.
+fn call_body(handler: &CheckedHandler, private: &Path) -> TokenStream {
+    let name = &handler.func.sig.ident;
+    let names: Vec<Ident> = (0..handler.params.len())
+        .map(|index| format_ident!("__vetted_arg{}", index))
+        .collect();
+    let values = handler.params.iter().map(|param| argument(param, private));
+    let convert = as_trait(
+        &handler.output,
+        private,
+        "HandlerReturn",
+        "into_handler_result",
+    );
+    let future = quote_spanned!(name.span()=> #name(#(#names),*));
+    let boxed = quote_spanned!(name.span()=> #private::box_handler(#future, #convert));
+    quote! {
+        #(let #names = #values;)*
+        #boxed
+    }
+}
+
+/// The expression giving one argument.
+fn argument(param: &Param, private: &Path) -> TokenStream {
+    let ty = &param.ty;
+    match param.kind {
+        ParamKind::Payload => {
+            let convert = spread(
+                quote!(#private::payload_param::<),
+                Some(quote!(#ty)),
+                quote!(, _>),
+                type_spans(ty),
+            );
+            quote!(#convert(__vetted_task))
+        }
+        ParamKind::Context => {
+            let convert = as_trait(ty, private, "ContextParam", "from_context");
+            quote!(#convert(&__vetted_ctx))
+        }
+        ParamKind::State => {
+            let access = state_access(ty, private);
+            quote! {
+                match (#access.fetch)(&__vetted_ctx) {
+                    ::core::result::Result::Ok(state) => state,
+                    ::core::result::Result::Err(error) => return #private::failed(error),
+                }
             }
         }
     }
 }
 
-/// The body of `call`: build each argument, run the function, convert its result.
-fn call_body(handler: &CheckedHandler) -> TokenStream {
-    let krate = &handler.krate;
-    let name = &handler.func.sig.ident;
-    let output = &handler.output;
-    let names: Vec<Ident> = arg_names(handler.params.len());
-    let values = handler.params.iter().map(|param| argument(param, handler));
-    let result = quote_spanned! {first_span(output)=>
-        <#output as #krate::__private::HandlerReturn>::into_handler_result(__vetted_output)
-    };
-    quote! {
-        #(let #names = #values;)*
-        let __vetted_output = #name(#(#names),*).await;
-        #result
-    }
+/// `private::state_access::<ty, _>()`, spanned over the type.
+fn state_access(ty: &Type, private: &Path) -> TokenStream {
+    let start = quote!(#private::state_access::<);
+    spread(
+        start,
+        Some(ty.to_token_stream()),
+        quote!(, _>()),
+        type_spans(ty),
+    )
 }
 
-/// The expression giving one argument, spanned at its type.
-fn argument(param: &Param, handler: &CheckedHandler) -> TokenStream {
-    let krate = &handler.krate;
-    let ty = &param.ty;
-    let private = quote!(#krate::__private);
-    match param.kind {
-        ParamKind::Payload => quote_spanned! {first_span(ty)=>
-            <#ty as #private::PayloadParam>::from_verified(__vetted_task)
-        },
-        ParamKind::Context => quote_spanned! {first_span(ty)=>
-            <#ty as #private::ContextParam>::from_context(&__vetted_ctx)
-        },
-        ParamKind::State => quote_spanned! {first_span(ty)=>
-            <#ty as #private::StateParam>::from_state(
-                #private::fetch_state::<<#ty as #private::StateParam>::Inner>(&__vetted_ctx)?
-            )
-        },
-    }
-}
-
-/// A never-called function that states two bounds at the user's tokens: the future
-/// is `Send` (at the function name) and the return type converts (at the type).
-fn compile_checks(handler: &CheckedHandler) -> TokenStream {
-    let krate = &handler.krate;
-    let name = &handler.func.sig.ident;
-    let output = &handler.output;
-    let names = arg_names(handler.params.len());
-    let types = handler.params.iter().map(|param| &param.ty);
-    let return_check = quote_spanned! {first_span(output)=>
-        #krate::__private::require_handler_return::<#output>();
-    };
-    let send_check = quote_spanned! {name.span()=>
-        #krate::__private::require_send(&__vetted_future);
-    };
-    quote! {
-        #[allow(dead_code, clippy::all)]
-        fn __vetted_check_handler(#(#names: #types),*) {
-            #return_check
-            let __vetted_future = #name(#(#names),*);
-            #send_check
-        }
-    }
-}
-
-fn arg_names(count: usize) -> Vec<Ident> {
-    (0..count)
-        .map(|index| format_ident!("__vetted_arg{}", index))
-        .collect()
-}
-
-/// The span of the first token of `tokens`: where rustc reports a bound on them.
-fn first_span(tokens: &impl ToTokens) -> Span {
-    tokens
-        .to_token_stream()
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |token| token.span())
+/// `<ty as private::Trait>::item`, spanned from the type's first token to its last,
+/// so that rustc underlines the whole type when the bound fails.
+fn as_trait(ty: &Type, private: &Path, trait_name: &str, item: &str) -> TokenStream {
+    let (first, last) = type_spans(ty);
+    let trait_ident = Ident::new(trait_name, last);
+    let item = Ident::new(item, last);
+    let open = quote_spanned!(first=> <);
+    let close = quote_spanned!(last=> as #private::#trait_ident>::#item);
+    quote!(#open #ty #close)
 }

@@ -7,10 +7,11 @@
 //! floats are covered without any `nested` marker.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::{Expr, Generics, Ident, Path, parse_quote};
 
 use super::{Bounds, CheckedFields, FieldModel, Rule, RuleKind};
+use crate::spans::{respan, spread, type_spans};
 
 /// `impl Validate for #ident`, checking every rule of every field.
 pub(crate) fn validate_impl(
@@ -51,12 +52,15 @@ fn field_checks(field: &FieldModel, krate: &Path) -> TokenStream {
     let ty = &field.ty;
     let serde_name = &field.serde_name;
     let rules = field.rules.iter().map(|rule| rule_check(rule, krate));
-    let nested = quote_spanned! {type_span(ty)=>
-        <#ty as #krate::validate::Validate>::validate_into(
-            __vetted_value,
-            &__vetted_field_path,
-            __vetted_errors,
-        );
+    let (first, last) = type_spans(ty);
+    let validate_into = spread(
+        quote!(<),
+        Some(ty.to_token_stream()),
+        quote!(as #krate::validate::Validate>::validate_into),
+        (first, last),
+    );
+    let nested = quote_spanned! {last=>
+        #validate_into(__vetted_value, &__vetted_field_path, __vetted_errors);
     };
     quote! {
         {
@@ -68,18 +72,10 @@ fn field_checks(field: &FieldModel, krate: &Path) -> TokenStream {
     }
 }
 
-/// The span of the first token of a type.
-fn type_span(ty: &syn::Type) -> Span {
-    quote::ToTokens::to_token_stream(ty)
-        .into_iter()
-        .next()
-        .map_or_else(Span::call_site, |t| t.span())
-}
-
 /// The check of one rule, spanned at its name.
 fn rule_check(rule: &Rule, krate: &Path) -> TokenStream {
     let span = rule.keyword.span();
-    let rules = quote_spanned!(span=> #krate::validate::rules);
+    let rules = respan(quote!(#krate::validate::rules), span);
     let code = match &rule.code {
         Some(code) => quote!(#code),
         None => {
@@ -115,7 +111,7 @@ fn rule_check(rule: &Rule, krate: &Path) -> TokenStream {
         RuleKind::Custom { function } => return custom_check(&rules, function, rule, span),
         RuleKind::Nested => return TokenStream::new(),
     };
-    quote! {
+    quote_spanned! {span=>
         if !#passes {
             #failed
         }
@@ -129,7 +125,7 @@ fn custom_check(rules: &TokenStream, function: &Path, rule: &Rule, span: Span) -
         None => quote!(__vetted_rule_error.code()),
     };
     let call = quote_spanned!(span=> #rules::check_custom(__vetted_value, #function));
-    quote! {
+    quote_spanned! {span=>
         if let ::core::result::Result::Err(__vetted_rule_error) = #call {
             __vetted_errors.add(&__vetted_field_path, #code);
         }

@@ -5,6 +5,8 @@ use std::fmt;
 
 mod impls;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 pub use rules::RuleError;
 

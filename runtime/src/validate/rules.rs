@@ -5,6 +5,7 @@
 //! the trait's `on_unimplemented` note says which types the rule takes. Every rule
 //! passes on `None`: an absent optional value breaks no rule but `required`.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
 
@@ -39,13 +40,9 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
-/// Declares a rule on text: its trait, its impls for the text types, and its check.
+/// Declares the trait of a rule on text, implemented for the text types.
 macro_rules! text_rule {
-    (
-        $(#[$doc:meta])*
-        trait $rule:ident, $name:literal, $message:literal, $label:literal, $note:literal,
-        fn $check:ident($($arg:ident: $ty:ty),*) $body:expr
-    ) => {
+    ($(#[$doc:meta])* $rule:ident, $message:literal, $label:literal, $note:literal) => {
         $(#[$doc])*
         #[diagnostic::on_unimplemented(message = $message, label = $label, note = $note)]
         pub trait $rule {
@@ -65,6 +62,12 @@ macro_rules! text_rule {
             }
         }
 
+        impl $rule for Cow<'_, str> {
+            fn text(&self) -> Option<&str> {
+                Some(self)
+            }
+        }
+
         impl<T: $rule + ?Sized> $rule for Box<T> {
             fn text(&self) -> Option<&str> {
                 (**self).text()
@@ -76,64 +79,92 @@ macro_rules! text_rule {
                 self.as_ref().and_then($rule::text)
             }
         }
-
-        #[doc = concat!("Whether `value` passes the `", $name, "` rule.")]
-        pub fn $check<T: $rule + ?Sized>(value: &T, $($arg: $ty),*) -> bool {
-            value.text().is_none_or(|text| $body(text))
-        }
     };
 }
 
 text_rule! {
     /// Text that `email` checks: the HTML form syntax of an address, nothing more.
-    trait EmailRule, "email", "the `email` rule does not apply to `{Self}`",
-        "`email` needs text here",
-        "`email` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_email() |text: &str| text.validate_email()
+    EmailRule,
+    "the `email` rule does not apply to `{Self}`",
+    "`email` needs text here",
+    "`email` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
 }
 
 text_rule! {
     /// Text that `url` checks: an absolute URL whose scheme is in the allowed list.
-    trait UrlRule, "url", "the `url` rule does not apply to `{Self}`",
-        "`url` needs text here",
-        "`url` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_url(schemes: &[&str])
-        |text: &str| url::Url::parse(text).is_ok_and(|url| schemes.contains(&url.scheme()))
+    UrlRule,
+    "the `url` rule does not apply to `{Self}`",
+    "`url` needs text here",
+    "`url` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
 }
 
 text_rule! {
     /// Text that `contains` checks.
-    trait ContainsRule, "contains", "the `contains` rule does not apply to `{Self}`",
-        "`contains` needs text here",
-        "`contains` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_contains(pattern: &str)
-        |text: &str| text.contains(pattern)
+    ContainsRule,
+    "the `contains` rule does not apply to `{Self}`",
+    "`contains` needs text here",
+    "`contains` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
 }
 
 text_rule! {
     /// Text that `does_not_contain` checks.
-    trait DoesNotContainRule, "does_not_contain", "the `does_not_contain` rule does not apply to `{Self}`",
-        "`does_not_contain` needs text here",
-        "`does_not_contain` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_does_not_contain(pattern: &str)
-        |text: &str| !text.contains(pattern)
+    DoesNotContainRule,
+    "the `does_not_contain` rule does not apply to `{Self}`",
+    "`does_not_contain` needs text here",
+    "`does_not_contain` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
 }
 
 text_rule! {
     /// Text that `non_control_character` checks: no character of category `Cc`.
-    trait NonControlCharacterRule, "non_control_character", "the `non_control_character` rule does not apply to `{Self}`",
-        "`non_control_character` needs text here",
-        "`non_control_character` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_non_control_character()
-        |text: &str| !text.chars().any(char::is_control)
+    NonControlCharacterRule,
+    "the `non_control_character` rule does not apply to `{Self}`",
+    "`non_control_character` needs text here",
+    "`non_control_character` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` \
+     of them"
 }
 
 text_rule! {
     /// Text that `regex` checks: the pattern must match somewhere in it.
-    trait RegexRule, "regex", "the `regex` rule does not apply to `{Self}`",
-        "`regex` needs text here",
-        "`regex` applies to `String`, `str`, and `Option` or `Box` of them",
-        fn check_regex(regex: &Regex) |text: &str| regex.is_match(text)
+    RegexRule,
+    "the `regex` rule does not apply to `{Self}`",
+    "`regex` needs text here",
+    "`regex` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
+}
+
+/// Whether `value` passes `email`: the HTML form syntax of an address. The rule checks
+/// syntax only; it proves neither that the domain exists nor who owns the address.
+pub fn check_email<T: EmailRule + ?Sized>(value: &T) -> bool {
+    value.text().is_none_or(|text| text.validate_email())
+}
+
+/// Whether `value` passes `url`: it parses as an absolute URL and its (lowercase)
+/// scheme is one of `schemes`.
+pub fn check_url<T: UrlRule + ?Sized>(value: &T, schemes: &[&str]) -> bool {
+    let allowed =
+        |text: &str| url::Url::parse(text).is_ok_and(|url| schemes.contains(&url.scheme()));
+    value.text().is_none_or(allowed)
+}
+
+/// Whether `value` passes `contains`: `pattern` occurs in it.
+pub fn check_contains<T: ContainsRule + ?Sized>(value: &T, pattern: &str) -> bool {
+    value.text().is_none_or(|text| text.contains(pattern))
+}
+
+/// Whether `value` passes `does_not_contain`: `pattern` does not occur in it.
+pub fn check_does_not_contain<T: DoesNotContainRule + ?Sized>(value: &T, pattern: &str) -> bool {
+    value.text().is_none_or(|text| !text.contains(pattern))
+}
+
+/// Whether `value` passes `non_control_character`: it has no control character.
+pub fn check_non_control_character<T: NonControlCharacterRule + ?Sized>(value: &T) -> bool {
+    value
+        .text()
+        .is_none_or(|text| !text.chars().any(char::is_control))
+}
+
+/// Whether `value` passes `regex`: `regex` matches somewhere in it.
+pub fn check_regex<T: RegexRule + ?Sized>(value: &T, regex: &Regex) -> bool {
+    value.text().is_none_or(|text| regex.is_match(text))
 }
 
 /// A value that `length` measures: characters (Unicode scalar values) of text,
@@ -275,7 +306,11 @@ pub struct RangeBounds<B> {
 }
 
 /// Whether `value` is within `bounds`. NaN is within no bounds.
-pub fn check_range<T: RangeRule + ?Sized>(value: &T, bounds: RangeBounds<T::Bound>) -> bool {
+pub fn check_range<T, B>(value: &T, bounds: RangeBounds<B>) -> bool
+where
+    T: RangeRule<Bound = B> + ?Sized,
+    B: PartialOrd + Copy,
+{
     let Some(number) = value.number() else {
         return true;
     };

@@ -1,0 +1,6 @@
+#[vetted::task(queue = "mail", queue = "bulk")]
+struct SendEmail {
+    to: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[vetted::task]
+struct Signup {
+    #[validate(email)]
+    age: u32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[vetted::task(name = "")]
+struct SendEmail {
+    to: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[vetted::task]
+struct SendEmail {
+    #[validate(length)]
+    to: String,
+}
+
+fn main() {}

@@ -1,0 +1,20 @@
+use vetted::Verified;
+
+#[vetted::task]
+struct Ping {}
+
+#[vetted::handler]
+async fn ping(task: Verified<Ping>) -> Result<(), vetted::HandlerError> {
+    drop(task);
+    Ok(())
+}
+
+#[vetted::handler]
+async fn ping_again(task: Verified<Ping>) -> Result<(), vetted::HandlerError> {
+    drop(task);
+    Ok(())
+}
+
+vetted::main! {
+    handlers: [ping, ping_again],
+}

@@ -1,0 +1,8 @@
+#[vetted::task]
+struct Ping {}
+
+struct NotAHandler;
+
+vetted::main! {
+    handlers: [NotAHandler],
+}

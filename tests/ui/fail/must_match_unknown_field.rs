@@ -1,0 +1,8 @@
+#[vetted::task]
+struct ChangePassword {
+    password: String,
+    #[validate(must_match(other = "pasword"))]
+    confirmation: String,
+}
+
+fn main() {}

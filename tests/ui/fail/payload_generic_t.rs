@@ -1,0 +1,7 @@
+#[vetted::handler]
+async fn run_any<T>(task: T) -> Result<(), vetted::HandlerError> {
+    drop(task);
+    Ok(())
+}
+
+fn main() {}

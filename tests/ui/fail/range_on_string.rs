@@ -1,0 +1,7 @@
+#[vetted::task]
+struct Signup {
+    #[validate(range(min = 1, max = 10))]
+    name: String,
+}
+
+fn main() {}

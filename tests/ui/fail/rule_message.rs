@@ -1,0 +1,7 @@
+#[vetted::task]
+struct SendEmail {
+    #[validate(email(message = "that is not an address"))]
+    to: String,
+}
+
+fn main() {}

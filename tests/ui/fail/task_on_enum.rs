@@ -1,0 +1,7 @@
+#[vetted::task]
+enum Command {
+    Start,
+    Stop,
+}
+
+fn main() {}

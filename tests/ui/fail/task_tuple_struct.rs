@@ -1,0 +1,4 @@
+#[vetted::task]
+struct UserId(u64);
+
+fn main() {}

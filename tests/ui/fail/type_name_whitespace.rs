@@ -1,0 +1,6 @@
+#[vetted::task(name = "send email")]
+struct SendEmail {
+    to: String,
+}
+
+fn main() {}

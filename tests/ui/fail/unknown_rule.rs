@@ -1,0 +1,7 @@
+#[vetted::task]
+struct SendEmail {
+    #[validate(emial)]
+    to: String,
+}
+
+fn main() {}

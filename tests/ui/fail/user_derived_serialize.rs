@@ -1,0 +1,7 @@
+#[vetted::task]
+#[derive(Debug, serde::Serialize)]
+struct SendEmail {
+    to: String,
+}
+
+fn main() {}
