@@ -66,7 +66,8 @@ pub(crate) async fn reschedule(
 /// If the task hash still exists it is archived: its `msg`, if any, moves to
 /// [`ORIGINAL_MESSAGE_FIELD`] and is replaced by a minimal `TaskMessage` of type
 /// [`QUARANTINED_TASK_TYPE`] carrying `error_msg`, which asynq's tools can list. With
-/// no hash the id is just dropped. Counts as a processed and failed task either way.
+/// no hash the id is just dropped. An archived task counts as processed and failed; a
+/// dropped id counts as nothing, since no task was there.
 pub(crate) async fn quarantine(
     conn: &mut ConnectionManager,
     task: TaskRef<'_>,
