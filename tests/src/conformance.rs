@@ -133,6 +133,8 @@ macro_rules! conformance_suite {
             dangling_id_is_leased_without_message,
             quarantine_archives_the_record,
             quarantine_drops_an_id_without_record,
+            forward_drops_a_due_id_without_record,
+            requeue_and_reschedule_create_no_record,
             done_releases_the_unique_lock_it_holds,
             done_keeps_a_unique_lock_held_by_another_task,
             mark_complete_releases_the_unique_lock,

@@ -123,6 +123,11 @@ impl Inspect for InspectedRedis {
             .expect("plant a pending id");
     }
 
+    async fn remove_record(&self, queue: &str, id: &str) {
+        let removed: u64 = self.query(redis::cmd("DEL").arg(task_key(queue, id))).await;
+        assert_eq!(removed, 1, "task {id} of {queue} had no hash");
+    }
+
     async fn set_unique_lock(&self, key: &str, id: &str) {
         let command = redis::cmd("SET")
             .arg(key)

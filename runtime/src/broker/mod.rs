@@ -204,7 +204,8 @@ pub trait Broker: Send + Sync + 'static {
         until: SystemTime,
     ) -> Result<(), BrokerError>;
 
-    /// Moves due tasks of `queue` from `scheduled` and `retry` to `pending`.
+    /// Moves due tasks of `queue` from `scheduled` and `retry` to `pending`, dropping a
+    /// due id that has no task record. Returns how many ids left the two sets.
     async fn forward_due(&self, queue: &str, now: SystemTime) -> Result<usize, BrokerError>;
 
     /// Lists active tasks of `queue` whose lease ended before `cutoff`.

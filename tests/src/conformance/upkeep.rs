@@ -156,3 +156,39 @@ pub async fn quarantine_drops_an_id_without_record<B: Broker + Inspect>(broker: 
     assert_eq!(broker.state_of(queue, "ghost").await, None);
     assert_eq!(broker.totals(queue).await, (0, 0));
 }
+
+/// A due id whose record is gone leaves `scheduled` and `retry` without reaching
+/// `pending`, and no record is created for it; the count includes it.
+pub async fn forward_drops_a_due_id_without_record<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("forward-dangling", SystemTime::now());
+    for (id, secs) in [("gone", 50), ("kept", 100)] {
+        broker
+            .enqueue(&message(queue, id), Some(after(now, secs)))
+            .await
+            .unwrap();
+    }
+    broker.remove_record(queue, "gone").await;
+    assert_eq!(broker.forward_due(queue, after(now, 200)).await.unwrap(), 2);
+    assert_eq!(broker.list(queue, "pending").await, ["kept"]);
+    assert!(broker.list(queue, "scheduled").await.is_empty());
+    assert_eq!(broker.state_of(queue, "gone").await, None);
+}
+
+/// Requeue and reschedule move an id without record like any active id, creating no
+/// record for it.
+pub async fn requeue_and_reschedule_create_no_record<B: Broker + Inspect>(broker: &B) {
+    let (queue, at) = ("send-back-dangling", after(SystemTime::now(), 600));
+    let dangling = Some(Dequeued::Dangling {
+        queue: queue.to_owned(),
+        id: "ghost".to_owned(),
+    });
+    broker.push_raw_pending(queue, "ghost", None).await;
+    assert_eq!(dequeue_any(broker, &only(queue)).await, dangling);
+    broker.requeue(task(queue, "ghost")).await.unwrap();
+    assert_eq!(broker.list(queue, "pending").await, ["ghost"]);
+    assert_eq!(broker.state_of(queue, "ghost").await, None);
+    assert_eq!(dequeue_any(broker, &only(queue)).await, dangling);
+    broker.reschedule(task(queue, "ghost"), at).await.unwrap();
+    assert_eq!(broker.list(queue, "scheduled").await, ["ghost"]);
+    assert_eq!(broker.state_of(queue, "ghost").await, None);
+}

@@ -139,6 +139,18 @@ impl MemoryBroker {
         data.pending.push_front(id.to_owned());
     }
 
+    /// Deletes the record of `id` in `queue`, leaving the id in whichever list or set
+    /// holds it, as a foreign writer could. Returns whether there was a record. For tests
+    /// of how operations treat ids without a record.
+    pub fn remove_record(&self, queue: &str, id: &str) -> bool {
+        let mut store = self.store();
+        let removed = store
+            .queues
+            .get_mut(queue)
+            .and_then(|data| data.tasks.remove(id));
+        removed.is_some()
+    }
+
     /// Forgets every task, counter, lock, heartbeat and queue name.
     pub fn clear(&self) {
         *self.store() = Default::default();

@@ -9,6 +9,8 @@
 //!   is missing without creating a stub hash;
 //! - forwarding drops a scheduled or retry id whose hash is gone, instead of creating
 //!   a stub hash for it;
+//! - requeue and reschedule move an id whose hash is gone without creating a stub
+//!   hash for it;
 //! - [`quarantine`](crate::broker::Broker::quarantine) archives an unusable task under
 //!   a minimal readable message, keeping the original bytes in
 //!   [`ORIGINAL_MESSAGE_FIELD`].
