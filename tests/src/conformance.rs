@@ -138,6 +138,7 @@ macro_rules! conformance_suite {
             done_releases_the_unique_lock_it_holds,
             done_keeps_a_unique_lock_held_by_another_task,
             mark_complete_releases_the_unique_lock,
+            success_leaves_a_lock_of_another_queue_alone,
             retry_and_archive_keep_the_unique_lock,
             counters_follow_the_accounting_table,
             queue_stats_count_each_state,

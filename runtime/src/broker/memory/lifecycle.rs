@@ -82,7 +82,7 @@ impl Store {
         queue.take_active(task.id)?;
         queue.tasks.remove(task.id);
         queue.counters.count_success(unix_secs(now));
-        self.release_unique(unique_key, task.id, now);
+        self.release_unique(unique_key, task, now);
         Ok(())
     }
 
@@ -105,7 +105,7 @@ impl Store {
         queue.completed.add(task.id, unix_secs(expires_at));
         queue.store_record(task.id, msg, TaskState::Completed);
         queue.counters.count_success(unix_secs(now));
-        self.release_unique(unique_key, task.id, now);
+        self.release_unique(unique_key, task, now);
         Ok(())
     }
 
