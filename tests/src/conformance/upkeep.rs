@@ -2,7 +2,8 @@
 
 use std::time::SystemTime;
 
-use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease};
+use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease, QUARANTINED_TASK_TYPE};
+use vetted::wire::{DecodeLimits, TaskMessage};
 
 use super::{Inspect, after, dequeue_any, enqueue_now, message, only, start, task, unix_secs};
 
@@ -113,7 +114,8 @@ pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: 
 }
 
 /// Quarantine takes an unreadable task out of `active` and the lease set and archives
-/// its record, counting a failure; a second quarantine finds nothing.
+/// its record under a readable stand-in message carrying the reason, counting a failure;
+/// a second quarantine finds nothing.
 pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
     let queue = "quarantine";
     broker
@@ -132,6 +134,16 @@ pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
     assert!(broker.list(queue, "active").await.is_empty());
     assert!(broker.list(queue, "lease").await.is_empty());
     assert_eq!(broker.totals(queue).await, (1, 1));
+    let stored = broker.task_message(task(queue, "bad")).await.unwrap();
+    let stand_in = TaskMessage::decode(&stored.expect("a message"), &DecodeLimits::default());
+    let expected = TaskMessage {
+        type_name: QUARANTINED_TASK_TYPE.to_owned(),
+        id: "bad".to_owned(),
+        queue: queue.to_owned(),
+        error_msg: "undecodable message".to_owned(),
+        ..TaskMessage::default()
+    };
+    assert_eq!(stand_in.expect("a readable stand-in"), expected);
     let again = broker
         .quarantine(task(queue, "bad"), "undecodable message")
         .await;

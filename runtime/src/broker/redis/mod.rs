@@ -44,7 +44,8 @@ mod maintenance;
 mod recover;
 mod scripts;
 
-pub use recover::{ORIGINAL_MESSAGE_FIELD, QUARANTINED_TASK_TYPE};
+pub use crate::broker::QUARANTINED_TASK_TYPE;
+pub use recover::ORIGINAL_MESSAGE_FIELD;
 
 /// A broker on Redis, compatible with Go asynq v0.26 servers, clients and tools.
 ///
