@@ -7,7 +7,7 @@
 //! registry, uniqueness locks and worker heartbeats. Every operation holds one lock, so it
 //! is atomic like asynq's Lua scripts.
 //!
-//! It behaves like the [Redis broker](crate::broker::redis) through the
+//! It behaves like the Redis broker (`broker::redis`) through the
 //! [`Broker`](crate::broker::Broker) trait, including where both depart from asynq on
 //! purpose: an id without a record is moved, forwarded or dropped without ever getting a
 //! stub record; [`quarantine`](crate::broker::Broker::quarantine) archives a record under
