@@ -4,4 +4,5 @@ pub mod conformance;
 pub mod fixtures;
 pub mod go_harness;
 pub mod redis_fixtures;
+pub mod redis_inspect;
 pub mod redis_server;

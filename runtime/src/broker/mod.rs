@@ -9,8 +9,12 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 
 pub mod memory;
+mod quarantine;
 #[cfg(feature = "redis")]
 pub mod redis;
+
+pub use quarantine::QUARANTINED_TASK_TYPE;
+pub(crate) use quarantine::quarantined_message;
 
 /// One task, named by its queue and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -193,7 +197,9 @@ pub trait Broker: Send + Sync + 'static {
     async fn reschedule(&self, task: TaskRef<'_>, at: SystemTime) -> Result<(), BrokerError>;
 
     /// Removes an id that has no usable message from `active` and the lease set, and
-    /// archives whatever record is left with `error_msg`.
+    /// archives whatever record is left under a stand-in message of type
+    /// [`QUARANTINED_TASK_TYPE`] carrying `error_msg`, counting a failure. An id without
+    /// a record is only dropped, and counts nothing.
     async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError>;
 
     /// Extends the leases of the given active tasks of one queue to `until`.
@@ -204,7 +210,8 @@ pub trait Broker: Send + Sync + 'static {
         until: SystemTime,
     ) -> Result<(), BrokerError>;
 
-    /// Moves due tasks of `queue` from `scheduled` and `retry` to `pending`.
+    /// Moves due tasks of `queue` from `scheduled` and `retry` to `pending`, dropping a
+    /// due id that has no task record. Returns how many ids left the two sets.
     async fn forward_due(&self, queue: &str, now: SystemTime) -> Result<usize, BrokerError>;
 
     /// Lists active tasks of `queue` whose lease ended before `cutoff`.

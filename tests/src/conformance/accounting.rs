@@ -30,6 +30,30 @@ pub async fn done_keeps_a_unique_lock_held_by_another_task<B: Broker + Inspect>(
     assert_eq!(broker.unique_lock(&key).await.as_deref(), Some("newer"));
 }
 
+/// A lock named outside the task's own queue is never released, even when it holds the
+/// task's id. This is vetted's hardening, not asynq's behaviour: the name comes from the
+/// message, and a forged one must not delete another queue's lock.
+pub async fn success_leaves_a_lock_of_another_queue_alone<B: Broker + Inspect>(broker: &B) {
+    let queue = "unique-foreign";
+    let later = after(SystemTime::now(), 3600);
+    for id in ["done", "complete"] {
+        broker.set_unique_lock(&lock_key("elsewhere", id), id).await;
+        start(broker, queue, id).await;
+    }
+    let foreign = lock_key("elsewhere", "done");
+    broker.done(task(queue, "done"), &foreign).await.unwrap();
+    let foreign = lock_key("elsewhere", "complete");
+    let bytes = rewritten(queue, "complete");
+    broker
+        .mark_complete(task(queue, "complete"), &bytes, later, &foreign)
+        .await
+        .unwrap();
+    for id in ["done", "complete"] {
+        let held = broker.unique_lock(&lock_key("elsewhere", id)).await;
+        assert_eq!(held.as_deref(), Some(id));
+    }
+}
+
 /// MarkAsComplete releases the lock the task holds.
 pub async fn mark_complete_releases_the_unique_lock<B: Broker + Inspect>(broker: &B) {
     let (queue, key) = ("unique-complete", lock_key("unique-complete", "t"));

@@ -28,6 +28,9 @@ pub trait Inspect: Send + Sync {
     /// in state `pending`, or with no record at all when `message` is `None`.
     async fn push_raw_pending(&self, queue: &str, id: &str, message: Option<&[u8]>);
 
+    /// Deletes the record of task `id` in `queue`, leaving the id wherever it is listed.
+    async fn remove_record(&self, queue: &str, id: &str);
+
     /// Sets the uniqueness lock `key` to `id`, for an hour.
     async fn set_unique_lock(&self, key: &str, id: &str);
 
@@ -72,6 +75,13 @@ impl Inspect for MemoryBroker {
 
     async fn push_raw_pending(&self, queue: &str, id: &str, message: Option<&[u8]>) {
         MemoryBroker::push_raw_pending(self, queue, id, message.map(<[u8]>::to_vec));
+    }
+
+    async fn remove_record(&self, queue: &str, id: &str) {
+        assert!(
+            MemoryBroker::remove_record(self, queue, id),
+            "task {id} of {queue} had no record"
+        );
     }
 
     async fn set_unique_lock(&self, key: &str, id: &str) {

@@ -2,7 +2,8 @@
 
 use std::time::SystemTime;
 
-use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease};
+use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease, QUARANTINED_TASK_TYPE};
+use vetted::wire::{DecodeLimits, TaskMessage};
 
 use super::{Inspect, after, dequeue_any, enqueue_now, message, only, start, task, unix_secs};
 
@@ -113,7 +114,8 @@ pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: 
 }
 
 /// Quarantine takes an unreadable task out of `active` and the lease set and archives
-/// its record, counting a failure; a second quarantine finds nothing.
+/// its record under a readable stand-in message carrying the reason, counting a failure;
+/// a second quarantine finds nothing.
 pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
     let queue = "quarantine";
     broker
@@ -132,6 +134,16 @@ pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
     assert!(broker.list(queue, "active").await.is_empty());
     assert!(broker.list(queue, "lease").await.is_empty());
     assert_eq!(broker.totals(queue).await, (1, 1));
+    let stored = broker.task_message(task(queue, "bad")).await.unwrap();
+    let stand_in = TaskMessage::decode(&stored.expect("a message"), &DecodeLimits::default());
+    let expected = TaskMessage {
+        type_name: QUARANTINED_TASK_TYPE.to_owned(),
+        id: "bad".to_owned(),
+        queue: queue.to_owned(),
+        error_msg: "undecodable message".to_owned(),
+        ..TaskMessage::default()
+    };
+    assert_eq!(stand_in.expect("a readable stand-in"), expected);
     let again = broker
         .quarantine(task(queue, "bad"), "undecodable message")
         .await;
@@ -155,4 +167,40 @@ pub async fn quarantine_drops_an_id_without_record<B: Broker + Inspect>(broker: 
     }
     assert_eq!(broker.state_of(queue, "ghost").await, None);
     assert_eq!(broker.totals(queue).await, (0, 0));
+}
+
+/// A due id whose record is gone leaves `scheduled` and `retry` without reaching
+/// `pending`, and no record is created for it; the count includes it.
+pub async fn forward_drops_a_due_id_without_record<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("forward-dangling", SystemTime::now());
+    for (id, secs) in [("gone", 50), ("kept", 100)] {
+        broker
+            .enqueue(&message(queue, id), Some(after(now, secs)))
+            .await
+            .unwrap();
+    }
+    broker.remove_record(queue, "gone").await;
+    assert_eq!(broker.forward_due(queue, after(now, 200)).await.unwrap(), 2);
+    assert_eq!(broker.list(queue, "pending").await, ["kept"]);
+    assert!(broker.list(queue, "scheduled").await.is_empty());
+    assert_eq!(broker.state_of(queue, "gone").await, None);
+}
+
+/// Requeue and reschedule move an id without record like any active id, creating no
+/// record for it.
+pub async fn requeue_and_reschedule_create_no_record<B: Broker + Inspect>(broker: &B) {
+    let (queue, at) = ("send-back-dangling", after(SystemTime::now(), 600));
+    let dangling = Some(Dequeued::Dangling {
+        queue: queue.to_owned(),
+        id: "ghost".to_owned(),
+    });
+    broker.push_raw_pending(queue, "ghost", None).await;
+    assert_eq!(dequeue_any(broker, &only(queue)).await, dangling);
+    broker.requeue(task(queue, "ghost")).await.unwrap();
+    assert_eq!(broker.list(queue, "pending").await, ["ghost"]);
+    assert_eq!(broker.state_of(queue, "ghost").await, None);
+    assert_eq!(dequeue_any(broker, &only(queue)).await, dangling);
+    broker.reschedule(task(queue, "ghost"), at).await.unwrap();
+    assert_eq!(broker.list(queue, "scheduled").await, ["ghost"]);
+    assert_eq!(broker.state_of(queue, "ghost").await, None);
 }

@@ -16,9 +16,11 @@ pub struct TaskSnapshot {
     pub state: TaskState,
     /// The encoded `TaskMessage` (`msg`), as last written.
     pub message: Vec<u8>,
-    /// The reason given to `quarantine`, which the memory broker keeps beside the message
-    /// instead of rewriting it. Errors given to `retry` and `archive` live in `message`.
-    pub error_msg: Option<String>,
+    /// What `message` held before a quarantine replaced it with a stand-in message of
+    /// type [`QUARANTINED_TASK_TYPE`](crate::broker::QUARANTINED_TASK_TYPE); `None` for
+    /// a task never quarantined. The Redis broker keeps the same bytes in its
+    /// `vetted_original_msg` hash field.
+    pub original_message: Option<Vec<u8>>,
     /// The task's score: lease expiry when active, process-at when scheduled, retry time,
     /// archive time, or retention expiry when completed; `None` when pending.
     pub score: Option<SystemTime>,
@@ -139,6 +141,18 @@ impl MemoryBroker {
         data.pending.push_front(id.to_owned());
     }
 
+    /// Deletes the record of `id` in `queue`, leaving the id in whichever list or set
+    /// holds it, as a foreign writer could. Returns whether there was a record. For tests
+    /// of how operations treat ids without a record.
+    pub fn remove_record(&self, queue: &str, id: &str) -> bool {
+        let mut store = self.store();
+        let removed = store
+            .queues
+            .get_mut(queue)
+            .and_then(|data| data.tasks.remove(id));
+        removed.is_some()
+    }
+
     /// Forgets every task, counter, lock, heartbeat and queue name.
     pub fn clear(&self) {
         *self.store() = Default::default();
@@ -154,7 +168,7 @@ fn snapshot_of(data: &QueueData, id: String, record: &TaskRecord) -> TaskSnapsho
     TaskSnapshot {
         state: record.state,
         message: record.msg.clone(),
-        error_msg: record.quarantine_reason.clone(),
+        original_message: record.original_msg.clone(),
         score: score.map(from_unix_secs),
         id,
     }

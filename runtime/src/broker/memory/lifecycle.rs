@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use super::store::{QueueData, Store, TaskRecord, TaskState};
 use super::time::{DAY_SECS, unix_nanos, unix_secs};
-use crate::broker::{BrokerError, Dequeued, TaskRef};
+use crate::broker::{BrokerError, Dequeued, TaskRef, quarantined_message};
 
 /// Archived tasks older than this are deleted on each archive (asynq: 90 days).
 const ARCHIVE_MAX_AGE_SECS: i64 = 90 * DAY_SECS;
@@ -82,7 +82,7 @@ impl Store {
         queue.take_active(task.id)?;
         queue.tasks.remove(task.id);
         queue.counters.count_success(unix_secs(now));
-        self.release_unique(unique_key, task.id, now);
+        self.release_unique(unique_key, task, now);
         Ok(())
     }
 
@@ -96,6 +96,10 @@ impl Store {
         now: SystemTime,
     ) -> Result<(), BrokerError> {
         let queue = self.queue_of(task)?;
+        // Redis finds the task not active before it finds it already completed.
+        if !queue.is_active(task.id) {
+            return Err(BrokerError::NotFound);
+        }
         if queue.completed.contains(task.id) {
             return Err(BrokerError::Unavailable(
                 "task is already in completed".to_owned(),
@@ -105,7 +109,7 @@ impl Store {
         queue.completed.add(task.id, unix_secs(expires_at));
         queue.store_record(task.id, msg, TaskState::Completed);
         queue.counters.count_success(unix_secs(now));
-        self.release_unique(unique_key, task.id, now);
+        self.release_unique(unique_key, task, now);
         Ok(())
     }
 
@@ -164,8 +168,9 @@ impl Store {
         Ok(())
     }
 
-    /// Takes an unusable task out of `active` and `lease`; archives its record with
-    /// `reason`, or drops the id when it has none.
+    /// Takes an unusable task out of `active` and `lease`; archives its record under the
+    /// stand-in message carrying `reason`, keeping the first original, or drops the id
+    /// when it has no record.
     pub(super) fn quarantine(
         &mut self,
         task: TaskRef<'_>,
@@ -173,8 +178,7 @@ impl Store {
         now: SystemTime,
     ) -> Result<(), BrokerError> {
         let queue = self.queue_of(task)?;
-        let was_active = queue.active.iter().any(|active| active == task.id);
-        if !was_active && !queue.lease.contains(task.id) {
+        if !queue.in_active_list(task.id) && !queue.lease.contains(task.id) {
             return Err(BrokerError::NotFound);
         }
         queue.active.retain(|active| active != task.id);
@@ -187,9 +191,11 @@ impl Store {
             );
             return Ok(());
         };
+        let stand_in = quarantined_message(task, reason).encode();
+        let original = std::mem::replace(&mut record.msg, stand_in);
+        record.original_msg.get_or_insert(original);
         record.state = TaskState::Archived;
         record.pending_since = None;
-        record.quarantine_reason = Some(reason.to_owned());
         archive_and_count(queue, task.id, now);
         tracing::debug!(queue = task.queue, id = task.id, "quarantined task");
         Ok(())

@@ -7,15 +7,26 @@
 //! registry, uniqueness locks and worker heartbeats. Every operation holds one lock, so it
 //! is atomic like asynq's Lua scripts.
 //!
-//! Differences from Redis, all on paths Redis gets wrong or does not have:
-//! - an operation that fails with [`BrokerError::NotFound`](crate::broker::BrokerError)
-//!   changes nothing (a Redis script may have removed the id from `active` first);
-//! - archive trimming never leaves a task record behind;
-//! - dequeuing an id without a record creates no stub record (Redis's `HSET state` does);
-//! - [`quarantine`](crate::broker::Broker::quarantine) keeps the message as it was and
-//!   records its reason beside it (see [`TaskSnapshot::error_msg`]); like an archive it
-//!   counts one processed and one failed task, while dropping an id without a record
-//!   counts nothing;
+//! It behaves like the Redis broker (`broker::redis`) through the
+//! [`Broker`](crate::broker::Broker) trait, including where both depart from asynq on
+//! purpose: an id without a record is moved, forwarded or dropped without ever getting a
+//! stub record; [`quarantine`](crate::broker::Broker::quarantine) archives a record under
+//! a readable stand-in message of type
+//! [`QUARANTINED_TASK_TYPE`](crate::broker::QUARANTINED_TASK_TYPE), keeping the first
+//! original beside it (see [`TaskSnapshot::original_message`]), and counts nothing when it
+//! only drops an id; a uniqueness lock outside the task's own queue is never released.
+//! The conformance suite of the `vetted-tests` crate runs the same checks on both.
+//!
+//! Remaining differences from the Redis broker, all deliberate:
+//! - an operation that fails changes nothing, where a Redis script may already have
+//!   taken the id out of `active` or `lease` (Done of an id without a record, or
+//!   MarkAsComplete of an id already in `completed`, leave it in neither);
+//! - archive trimming never leaves a task record behind, even when it trims the task
+//!   being archived;
+//! - a record always has a message, so a hash without `msg` (as Go's dequeue leaves for
+//!   an id without a hash) cannot be represented;
+//! - heartbeats expire at their exact TTL on the broker's clock, where Redis keeps one
+//!   for whole seconds (at least one);
 //! - there are no groups, no paused queues, and `enqueue` takes no uniqueness lock (the
 //!   [`Broker`](crate::broker::Broker) trait has no way to ask for one);
 //!   [`MemoryBroker::set_unique_lock`] stands in for a client that took one.

@@ -74,9 +74,9 @@ pub(super) struct TaskRecord {
     pub(super) state: TaskState,
     /// Unix nanoseconds since the task became pending (hash field `pending_since`).
     pub(super) pending_since: Option<i64>,
-    /// Why the task was quarantined; the memory broker keeps `msg` as it was instead of
-    /// rewriting it.
-    pub(super) quarantine_reason: Option<String>,
+    /// The `msg` a quarantine replaced with its stand-in message (Redis keeps it in the
+    /// hash field `vetted_original_msg`).
+    pub(super) original_msg: Option<Vec<u8>>,
 }
 
 impl TaskRecord {
@@ -86,7 +86,7 @@ impl TaskRecord {
             msg,
             state,
             pending_since: None,
-            quarantine_reason: None,
+            original_msg: None,
         }
     }
 }
@@ -147,10 +147,20 @@ impl QueueData {
         }
     }
 
+    /// Whether `id` is in the `active` list.
+    pub(super) fn in_active_list(&self, id: &str) -> bool {
+        self.active.iter().any(|active| active == id)
+    }
+
+    /// Whether `id` is active: in the `active` list and in `lease`.
+    pub(super) fn is_active(&self, id: &str) -> bool {
+        self.in_active_list(id) && self.lease.contains(id)
+    }
+
     /// Takes `id` out of `active` and `lease`, or fails with `NotFound`, changing nothing,
     /// when either does not hold it.
     pub(super) fn take_active(&mut self, id: &str) -> Result<(), BrokerError> {
-        if !self.active.iter().any(|active| active == id) || !self.lease.contains(id) {
+        if !self.is_active(id) {
             return Err(BrokerError::NotFound);
         }
         self.active.retain(|active| active != id);

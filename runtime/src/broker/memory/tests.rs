@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{MemoryBroker, TaskState};
-use crate::broker::{Broker, Dequeued, TaskRef};
+use crate::broker::{Broker, BrokerError, Dequeued, TaskRef};
 
 const START: u64 = 1_767_268_800; // 2026-01-01 12:00 UTC
 const DAY: Duration = Duration::from_secs(86_400);
@@ -96,27 +96,63 @@ async fn archive_keeps_the_newest_9999_tasks() {
 }
 
 #[tokio::test]
-async fn quarantine_keeps_the_message_and_records_the_reason() {
+async fn quarantine_stores_a_stand_in_and_keeps_the_original() {
     let broker = MemoryBroker::new();
+    let task = TaskRef {
+        queue: "q",
+        id: "bad",
+    };
     activate(&broker, "q", "bad", b"\xff\xff").await;
     broker
-        .quarantine(
-            TaskRef {
-                queue: "q",
-                id: "bad",
-            },
-            "undecodable message",
-        )
+        .quarantine(task, "undecodable message")
         .await
         .unwrap();
     let archived = broker.tasks("q", TaskState::Archived);
     assert_eq!(archived.len(), 1);
-    assert_eq!(archived[0].message, b"\xff\xff");
+    let expected = crate::broker::quarantined_message(task, "undecodable message");
+    assert_eq!(archived[0].message, expected.encode());
     assert_eq!(
-        archived[0].error_msg.as_deref(),
-        Some("undecodable message")
+        archived[0].original_message.as_deref(),
+        Some(&b"\xff\xff"[..])
     );
     assert!(archived[0].score.is_some());
+}
+
+#[tokio::test]
+async fn a_second_quarantine_keeps_the_first_original() {
+    let broker = MemoryBroker::new();
+    let task = TaskRef {
+        queue: "q",
+        id: "bad",
+    };
+    activate(&broker, "q", "bad", b"\xff").await;
+    broker.quarantine(task, "first").await.unwrap();
+    {
+        let mut store = broker.store();
+        let queue = store.queue_mut("q");
+        queue.archived.remove("bad");
+        queue.active.push_front("bad".to_owned());
+        queue.lease.add("bad", 0);
+    }
+    broker.quarantine(task, "second").await.unwrap();
+    let archived = broker.tasks("q", TaskState::Archived);
+    let expected = crate::broker::quarantined_message(task, "second");
+    assert_eq!(archived[0].message, expected.encode());
+    assert_eq!(archived[0].original_message.as_deref(), Some(&b"\xff"[..]));
+}
+
+#[tokio::test]
+async fn mark_complete_of_a_task_not_active_is_not_found_before_completed() {
+    let broker = MemoryBroker::new();
+    let task = TaskRef {
+        queue: "q",
+        id: "t",
+    };
+    broker.push_raw_pending("q", "t", Some(b"m".to_vec()));
+    broker.store().queue_mut("q").completed.add("t", 0);
+    let later = SystemTime::now() + DAY;
+    let result = broker.mark_complete(task, b"m", later, "").await;
+    assert!(matches!(result, Err(BrokerError::NotFound)), "{result:?}");
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use super::store::Store;
 use super::time::later;
+use crate::broker::TaskRef;
 
 /// One lock: its owner and when its TTL ends (`None`: past what `SystemTime` holds).
 #[derive(Debug)]
@@ -47,9 +48,15 @@ impl Store {
         lock.is_live(now).then_some(lock.owner.as_str())
     }
 
-    /// Deletes `key` when it is held by `id`; an empty key means the task is not unique.
-    pub(super) fn release_unique(&mut self, key: &str, id: &str, now: SystemTime) {
-        if !key.is_empty() && self.unique_owner(key, now) == Some(id) {
+    /// Deletes `key` when it is one of the task's queue's locks and `task` holds it; an
+    /// empty key means the task is not unique.
+    ///
+    /// Like the Redis broker, and unlike asynq, a key outside `asynq:{<queue>}:unique:`
+    /// is left alone: the name comes from the message, and a forged one must not delete
+    /// another queue's lock.
+    pub(super) fn release_unique(&mut self, key: &str, task: TaskRef<'_>, now: SystemTime) {
+        let own_lock = key.starts_with(&format!("asynq:{{{}}}:unique:", task.queue));
+        if own_lock && self.unique_owner(key, now) == Some(task.id) {
             self.unique_locks.remove(key);
         }
         self.unique_locks.retain(|_, lock| lock.is_live(now));

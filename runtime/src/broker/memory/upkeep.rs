@@ -8,7 +8,8 @@ use crate::broker::ExpiredLease;
 
 impl Store {
     /// Moves tasks of `queue` due at `now` from `scheduled`, then `retry`, to `pending`,
-    /// earliest first. Returns how many moved.
+    /// earliest first. A due id without a record is dropped, as the Redis broker does.
+    /// Returns how many ids left `scheduled` and `retry`.
     pub(super) fn forward_due(&mut self, queue: &str, now: SystemTime) -> usize {
         let Some(queue) = self.queues.get_mut(queue) else {
             return 0;
@@ -18,7 +19,11 @@ impl Store {
         due.extend(queue.retry.take_up_to(now_secs));
         let moved = due.len();
         for id in due {
-            queue.make_pending(id, unix_nanos(now));
+            if queue.tasks.contains_key(&id) {
+                queue.make_pending(id, unix_nanos(now));
+            } else {
+                tracing::debug!(id, "dropped due id without record");
+            }
         }
         moved
     }

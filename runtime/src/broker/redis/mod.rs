@@ -9,6 +9,8 @@
 //!   is missing without creating a stub hash;
 //! - forwarding drops a scheduled or retry id whose hash is gone, instead of creating
 //!   a stub hash for it;
+//! - requeue and reschedule move an id whose hash is gone without creating a stub
+//!   hash for it;
 //! - [`quarantine`](crate::broker::Broker::quarantine) archives an unusable task under
 //!   a minimal readable message, keeping the original bytes in
 //!   [`ORIGINAL_MESSAGE_FIELD`].
@@ -42,7 +44,8 @@ mod maintenance;
 mod recover;
 mod scripts;
 
-pub use recover::{ORIGINAL_MESSAGE_FIELD, QUARANTINED_TASK_TYPE};
+pub use crate::broker::QUARANTINED_TASK_TYPE;
+pub use recover::ORIGINAL_MESSAGE_FIELD;
 
 /// A broker on Redis, compatible with Go asynq v0.26 servers, clients and tools.
 ///

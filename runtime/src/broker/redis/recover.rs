@@ -10,11 +10,7 @@ use super::clock::unix_secs;
 use super::error::{from_redis, moved, unexpected_reply};
 use super::finish::run_archive_script;
 use super::{keys, scripts};
-use crate::broker::{BrokerError, TaskRef};
-use crate::wire::TaskMessage;
-
-/// The task type of the message that replaces an unusable one in quarantine.
-pub const QUARANTINED_TASK_TYPE: &str = "vetted:quarantined";
+use crate::broker::{BrokerError, TaskRef, quarantined_message};
 
 /// The hash field that keeps the original `msg` of a quarantined task.
 pub const ORIGINAL_MESSAGE_FIELD: &str = "vetted_original_msg";
@@ -65,8 +61,9 @@ pub(crate) async fn reschedule(
 ///
 /// If the task hash still exists it is archived: its `msg`, if any, moves to
 /// [`ORIGINAL_MESSAGE_FIELD`] and is replaced by a minimal `TaskMessage` of type
-/// [`QUARANTINED_TASK_TYPE`] carrying `error_msg`, which asynq's tools can list. With
-/// no hash the id is just dropped. Counts as a processed and failed task either way.
+/// [`QUARANTINED_TASK_TYPE`](crate::broker::QUARANTINED_TASK_TYPE) carrying `error_msg`, which asynq's tools can list. With
+/// no hash the id is just dropped. An archived task counts as processed and failed; a
+/// dropped id counts as nothing, since no task was there.
 pub(crate) async fn quarantine(
     conn: &mut ConnectionManager,
     task: TaskRef<'_>,
@@ -87,14 +84,4 @@ pub(crate) async fn quarantine(
         "task quarantined"
     );
     Ok(())
-}
-
-fn quarantined_message(task: TaskRef<'_>, error_msg: &str) -> TaskMessage {
-    TaskMessage {
-        type_name: QUARANTINED_TASK_TYPE.to_owned(),
-        id: task.id.to_owned(),
-        queue: task.queue.to_owned(),
-        error_msg: error_msg.to_owned(),
-        ..TaskMessage::default()
-    }
 }
