@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 scripts/prereqs.sh
 cargo test --workspace --locked
 (cd go && go test ./...)
-(cd tests/interop && go vet ./...)
+(cd tests/interop && go vet ./... && go test ./...)
 echo "all tests passed"
