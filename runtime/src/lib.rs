@@ -11,6 +11,7 @@ pub mod reason;
 pub mod signing;
 pub mod task;
 pub mod testing;
+pub mod types;
 pub mod validate;
 mod registry;
 mod time;
