@@ -13,9 +13,9 @@ use super::text::{deref_str, text_type};
 /// type does not.
 ///
 /// Kept: the text with white space and default-ignorable code points taken off both
-/// ends, except variation selectors, which belong to the character before them
-/// (`"❤\u{fe0f}"` keeps its emoji form). Invisible characters inside the text stay:
-/// zero width joiners build emoji sequences such as a family.
+/// ends; only variation selectors at the end stay, as they belong to the character
+/// before them (`"❤\u{fe0f}"` keeps its emoji form). Invisible characters inside the
+/// text stay too: zero width joiners build emoji sequences such as a family.
 ///
 /// # Example
 ///

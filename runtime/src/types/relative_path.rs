@@ -32,7 +32,8 @@ use super::text::{deref_str, text_type};
 /// use vetted::types::RelativePath;
 ///
 /// let path = RelativePath::try_new("photos/2024/cat.png")?;
-/// assert_eq!(path.join_under(Path::new("/srv/uploads")), Path::new("/srv/uploads/photos/2024/cat.png"));
+/// let file = path.join_under(Path::new("/srv/uploads"));
+/// assert_eq!(file, Path::new("/srv/uploads/photos/2024/cat.png"));
 ///
 /// for hostile in ["../../etc/passwd", "/etc/passwd", "a/../../b", "..\\..\\x", "a\0.png"] {
 ///     assert!(RelativePath::try_new(hostile).is_err());

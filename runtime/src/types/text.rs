@@ -83,7 +83,10 @@ macro_rules! text_type {
         }
 
         impl<'de, $($generics)*> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
                 $crate::types::text::deserialize_text(deserializer)
             }
         }
