@@ -12,6 +12,7 @@ mod registry;
 pub mod signing;
 pub mod task;
 pub mod testing;
+pub mod types;
 mod time;
 pub mod validate;
 mod verified;
