@@ -6,6 +6,7 @@ pub mod broker;
 pub mod cli;
 pub mod client;
 pub mod handler;
+pub mod json;
 pub mod names;
 pub mod reason;
 pub mod signing;
