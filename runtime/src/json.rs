@@ -2,14 +2,19 @@
 //! checked.
 //!
 //! [`decode`] is the only place where the worker hands payload bytes to a JSON parser.
-//! It uses `serde_json` as shipped: the whole input must be one JSON value with nothing
-//! but whitespace after it, and a UTF-8 byte order mark is refused. Values decoded into
-//! a type recurse at most 128 levels deep (the crate's `unbounded_depth` feature must
-//! stay off); parts of the input that the type ignores are skipped by a loop, not by
-//! recursion, so no input can exhaust the stack. Unknown and duplicate fields are refused
-//! by the derive that `#[vetted::task]` generates, not here. Numbers never keep their
-//! text (`arbitrary_precision` must stay off), so a value out of range for its field is
-//! an error rather than a silent loss.
+//! It uses `serde_json` as shipped, with these rules:
+//!
+//! - the input must be UTF-8 throughout (RFC 8259 §8.1), even in parts the target type
+//!   ignores, and must not start with a byte order mark;
+//! - it must hold exactly one JSON value, with nothing but whitespace after it;
+//! - values decoded into a type nest fewer than 128 levels (serde_json's recursion
+//!   limit; its `unbounded_depth` feature must stay off); parts the type ignores are
+//!   skipped by a loop, not by recursion, so no input can exhaust the stack;
+//! - numbers never keep their text (`arbitrary_precision` must stay off), so a value out
+//!   of range for its field is an error rather than a silent loss.
+//!
+//! Unknown and duplicate fields are refused by the derive that `#[vetted::task]`
+//! generates, not here.
 //!
 //! Every call counts towards [`parse_calls`], which lets tests prove that no payload
 //! reaches the parser before its MAC has been checked.
@@ -34,9 +39,10 @@ const DEPTH_MESSAGE: &str = "recursion limit exceeded";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum JsonErrorKind {
-    /// Not JSON: a bad token, a byte order mark, or data after the value.
+    /// Not JSON: a bad token, bytes that are not UTF-8, a byte order mark, or data after
+    /// the value.
     Syntax,
-    /// Arrays and objects nested deeper than 128 levels in the decoded value.
+    /// Arrays and objects nested 128 levels or deeper in the decoded value.
     Depth,
     /// The input ended inside a value.
     Eof,
@@ -84,6 +90,24 @@ impl JsonError {
         self.column
     }
 
+    /// A syntax error at byte `offset` of `payload`, which is valid UTF-8 before it.
+    fn syntax_at(payload: &[u8], offset: usize) -> Self {
+        let before = &payload[..offset];
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count();
+        Self {
+            kind: JsonErrorKind::Syntax,
+            line,
+            column,
+        }
+    }
+
     fn from_serde(err: &serde_json::Error) -> Self {
         let kind = match err.classify() {
             serde_json::error::Category::Data => JsonErrorKind::Data,
@@ -121,19 +145,17 @@ fn is_depth_error(err: &serde_json::Error) -> bool {
 
 /// Decodes `payload` as exactly one JSON value of type `T`.
 ///
-/// Refused: a leading UTF-8 byte order mark, anything but whitespace after the value,
-/// values that nest deeper than 128 levels inside `T`, and whatever `T`'s `Deserialize`
-/// refuses. The error never contains input bytes.
+/// Refused: input that is not UTF-8 or starts with a byte order mark, anything but
+/// whitespace after the value, values that nest 128 levels or deeper inside `T`, and
+/// whatever `T`'s `Deserialize` refuses. The error never contains input bytes.
 pub fn decode<T: DeserializeOwned>(payload: &[u8]) -> Result<T, JsonError> {
     PARSE_CALLS.fetch_add(1, Ordering::Relaxed);
     if payload.starts_with(UTF8_BOM) {
-        return Err(JsonError {
-            kind: JsonErrorKind::Syntax,
-            line: 1,
-            column: 1,
-        });
+        return Err(JsonError::syntax_at(payload, 0));
     }
-    serde_json::from_slice(payload).map_err(|err| JsonError::from_serde(&err))
+    let text = std::str::from_utf8(payload)
+        .map_err(|err| JsonError::syntax_at(payload, err.valid_up_to()))?;
+    serde_json::from_str(text).map_err(|err| JsonError::from_serde(&err))
 }
 
 /// How many times [`decode`] has been called in this process, whatever the outcome.
@@ -152,6 +174,15 @@ mod tests {
     fn a_byte_order_mark_is_a_syntax_error() {
         let err = decode::<serde::de::IgnoredAny>(b"\xEF\xBB\xBF{}").unwrap_err();
         assert_eq!(err.kind(), JsonErrorKind::Syntax);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_a_syntax_error_where_they_start() {
+        let err = decode::<serde::de::IgnoredAny>(b"[\"a\",\n \"\xC3\x28\"]").unwrap_err();
+        assert_eq!(
+            (err.kind(), err.line(), err.column()),
+            (JsonErrorKind::Syntax, 2, 3)
+        );
     }
 
     #[test]

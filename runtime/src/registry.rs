@@ -24,8 +24,9 @@ pub(crate) enum RunError {
 
 /// Decodes a payload strictly into `T` and validates it.
 ///
-/// [`json::decode`] refuses a byte order mark, trailing data and nesting deeper than 128
-/// levels; the derive that `#[task]` generates refuses unknown and duplicate fields.
+/// [`json::decode`] refuses input that is not UTF-8, a byte order mark, trailing data
+/// and nesting of 128 levels or more; the derive that `#[task]` generates refuses
+/// unknown and duplicate fields.
 pub(crate) fn decode_and_validate<T: Task>(payload: &[u8]) -> Result<T, Rejection> {
     let value: T = json::decode(payload)
         .map_err(|_| Rejection::new(Reason::DecodeError).with_len(payload.len()))?;
