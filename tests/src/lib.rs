@@ -2,4 +2,6 @@
 
 pub mod conformance;
 pub mod fixtures;
+pub mod fuzz_entry;
+pub mod fuzz_seeds;
 pub mod go_harness;
