@@ -10,8 +10,11 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use vetted::worker::Outcome;
 use vetted_tests::{fuzz_entry, fuzz_seeds};
 
+/// What a fuzz target does with one input.
+type Entry = fn(&[u8]);
+
 /// The targets of `fuzz/fuzz_targets/`, each with the function it calls.
-const TARGETS: [(&str, fn(&[u8])); 4] = [
+const TARGETS: [(&str, Entry); 4] = [
     ("signature_header", fuzz_entry::signature_header),
     ("task_message", fuzz_entry::task_message),
     ("pipeline", |data| drop(fuzz_entry::pipeline(data))),
