@@ -8,6 +8,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::handler::{Handler, HandlerError, StateKey, TaskContext};
+use crate::json;
 use crate::reason::{Reason, Rejection};
 use crate::task::{Task, TaskOptions};
 use crate::validate::validate;
@@ -23,10 +24,11 @@ pub(crate) enum RunError {
 
 /// Decodes a payload strictly into `T` and validates it.
 ///
-/// `serde_json::from_slice` refuses trailing data, nesting deeper than 128 levels, and
-/// (through the derive that `#[task]` generates) unknown and duplicate fields.
+/// [`json::decode`] refuses input that is not UTF-8, a byte order mark, trailing data
+/// and nesting of 128 levels or more; the derive that `#[task]` generates refuses
+/// unknown and duplicate fields.
 pub(crate) fn decode_and_validate<T: Task>(payload: &[u8]) -> Result<T, Rejection> {
-    let value: T = serde_json::from_slice(payload)
+    let value: T = json::decode(payload)
         .map_err(|_| Rejection::new(Reason::DecodeError).with_len(payload.len()))?;
     validate(&value).map_err(|errors| {
         let mut rejection = Rejection::new(Reason::ValidationError).with_len(payload.len());

@@ -2,6 +2,8 @@
 
 pub mod conformance;
 pub mod fixtures;
+pub mod fuzz_entry;
+pub mod fuzz_seeds;
 pub mod go_harness;
 pub mod redis_fixtures;
 pub mod redis_inspect;
