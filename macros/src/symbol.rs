@@ -11,6 +11,7 @@ pub(crate) mod task {
     pub(crate) const VERSION: &str = "version";
     pub(crate) const MAX_PAYLOAD_BYTES: &str = "max_payload_bytes";
     pub(crate) const MAX_AGE: &str = "max_age";
+    pub(crate) const ONE_TIME: &str = "one_time";
     pub(crate) const CRATE: &str = "crate";
 
     /// Every key, in the order the messages list them.
@@ -24,6 +25,7 @@ pub(crate) mod task {
         VERSION,
         MAX_PAYLOAD_BYTES,
         MAX_AGE,
+        ONE_TIME,
         CRATE,
     ];
 }

@@ -81,3 +81,43 @@ fn handler_errors_are_all_reported_and_the_function_is_kept() {
     assert_eq!(output.matches("compile_error").count(), 6, "{output}");
     assert!(output.contains("fn run"), "{output}");
 }
+
+#[test]
+fn one_time_is_a_flag_or_a_bool_and_needs_max_age() {
+    let item = || {
+        quote!(
+            struct Capture {
+                order: String,
+            }
+        )
+    };
+    let expand = |args: TokenStream| crate::task::expand(args, item()).to_string();
+    for args in [
+        quote!(one_time, max_age = "1h"),
+        quote!(max_age = "1h", one_time = true),
+    ] {
+        let output = expand(args);
+        assert!(!output.contains("compile_error"), "{output}");
+        assert!(output.contains("one_time : true"), "{output}");
+    }
+    let off = expand(quote!(one_time = false));
+    assert!(
+        !off.contains("compile_error") && !off.contains("one_time"),
+        "{off}"
+    );
+    let errors = [
+        (quote!(one_time), "`one_time` needs `max_age`"),
+        (
+            quote!(one_time = "yes", max_age = "1h"),
+            "expects `true` or `false`",
+        ),
+        (
+            quote!(one_time, one_time = true, max_age = "1h"),
+            "duplicate `one_time`",
+        ),
+    ];
+    for (args, message) in errors {
+        let output = expand(args);
+        assert!(output.contains(message), "{output}");
+    }
+}

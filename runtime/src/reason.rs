@@ -27,7 +27,8 @@ pub enum Reason {
     Expired,
     /// The task arrived before its signed not-before time (sent back to `scheduled`).
     TooEarly,
-    /// A one-time task that already completed was delivered again.
+    /// A one-time task that already completed was delivered again (acknowledged and
+    /// deleted without running).
     Replayed,
     /// The task was delivered more often than its signed retry limit allows.
     RetryExceeded,
@@ -54,6 +55,8 @@ pub enum Disposition {
     RetryBounded,
     /// Put the task back in the scheduled set until it is due.
     Reschedule,
+    /// Acknowledge without running: delete the task as a success would.
+    Acknowledge,
 }
 
 impl Reason {
@@ -106,6 +109,7 @@ impl Reason {
         match self {
             Reason::UnknownKey | Reason::UnknownTaskType => Disposition::RetryBounded,
             Reason::TooEarly => Disposition::Reschedule,
+            Reason::Replayed => Disposition::Acknowledge,
             _ => Disposition::Archive,
         }
     }

@@ -44,11 +44,17 @@ pub struct TaskOptions {
     /// Signed lifetime of a task: the worker rejects it once this has passed since
     /// it became due. `None` signs no expiry.
     pub max_age: Option<Duration>,
+    /// One-time mode: on success the worker records a completion marker for the task
+    /// id that lasts until the signed expiry, and a later delivery of the same id is
+    /// acknowledged without running (reason `replayed`). A retry of a task that has not
+    /// completed still runs. `#[task(one_time)]` requires `max_age`.
+    pub one_time: bool,
 }
 
 impl TaskOptions {
     /// The defaults: queue `default`, 25 retries, no timeout (asynq's 30 minutes),
-    /// no retention, schema version 1, a 64 KiB payload cap and no expiry.
+    /// no retention, schema version 1, a 64 KiB payload cap, no expiry and no one-time
+    /// mode.
     pub const DEFAULT: Self = Self {
         queue: "default",
         max_retry: 25,
@@ -57,6 +63,7 @@ impl TaskOptions {
         schema_version: 1,
         max_payload_bytes: 64 * 1024,
         max_age: None,
+        one_time: false,
     };
 }
 

@@ -16,11 +16,13 @@ mod accounting;
 mod inspect;
 mod lifecycle;
 mod upkeep;
+mod vetted_data;
 
 pub use accounting::*;
 pub use inspect::Inspect;
 pub use lifecycle::*;
 pub use upkeep::*;
+pub use vetted_data::*;
 
 /// Lease length used by the suite, like asynq's 30 s.
 const LEASE: Duration = Duration::from_secs(30);
@@ -143,6 +145,10 @@ macro_rules! conformance_suite {
             counters_follow_the_accounting_table,
             queue_stats_count_each_state,
             heartbeat_is_written_and_cleared,
+            completion_marker_is_per_task_and_kept_once,
+            completion_marker_expires_with_its_ttl,
+            shared_counters_add_up,
+            shared_counters_bound_the_names,
         );
     };
     (@tests $broker:expr; $($name:ident),* $(,)?) => {

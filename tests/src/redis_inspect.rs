@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 use vetted::broker::redis::RedisBroker;
 use vetted::broker::{
-    Broker, BrokerError, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
 };
 use vetted::wire::TaskMessage;
 
@@ -170,6 +170,16 @@ impl Inspect for InspectedRedis {
         let exists: bool = self.query(redis::cmd("EXISTS").arg(&key)).await;
         live && exists
     }
+
+    async fn marker_ttl(&self, queue: &str, id: &str) -> Option<Duration> {
+        let key = format!("vetted:{{{queue}}}:done:{id}");
+        let millis: i64 = self.query(redis::cmd("PTTL").arg(key)).await;
+        match millis {
+            -2 => None,
+            -1 => Some(Duration::MAX),
+            ms => Some(Duration::from_millis(ms.unsigned_abs())),
+        }
+    }
 }
 
 #[async_trait]
@@ -282,5 +292,21 @@ impl Broker for InspectedRedis {
 
     async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError> {
         self.broker.queue_stats(queue).await
+    }
+
+    async fn is_completed(&self, task: TaskRef<'_>) -> Result<bool, BrokerError> {
+        self.broker.is_completed(task).await
+    }
+
+    async fn record_completion(&self, task: TaskRef<'_>, ttl: Duration) -> Result<(), BrokerError> {
+        self.broker.record_completion(task, ttl).await
+    }
+
+    async fn add_counters(&self, delta: &CounterSnapshot) -> Result<(), BrokerError> {
+        self.broker.add_counters(delta).await
+    }
+
+    async fn counters(&self) -> Result<CounterSnapshot, BrokerError> {
+        self.broker.counters().await
     }
 }

@@ -27,6 +27,7 @@ pub(crate) struct TaskArgs {
     pub(crate) version: Option<u32>,
     pub(crate) max_payload_bytes: Option<Spanned<u64>>,
     pub(crate) max_age_millis: Option<Spanned<u64>>,
+    pub(crate) one_time: Option<Spanned<bool>>,
     pub(crate) krate: Option<Path>,
 }
 
@@ -52,6 +53,13 @@ pub(crate) fn parse_args(tokens: TokenStream, errors: &mut Errors) -> TaskArgs {
             continue;
         }
         seen.push(name.clone());
+        if let (Meta::Path(path), key::ONE_TIME) = (meta, name.as_str()) {
+            args.one_time = Some(Spanned {
+                value: true,
+                span: path.span(),
+            });
+            continue;
+        }
         let Meta::NameValue(pair) = meta else {
             errors.spanned(meta, format!("expected `{name} = ...`"));
             continue;
@@ -92,6 +100,7 @@ impl TaskArgs {
                 });
             }
             key::MAX_AGE => self.max_age_millis = duration_millis(value, name, errors),
+            key::ONE_TIME => self.one_time = boolean(value, name, errors),
             _ => self.krate = crate_path(value, errors),
         }
     }
@@ -135,6 +144,25 @@ fn string(value: &Expr, name: &str, errors: &mut Errors) -> Option<Spanned<Strin
         }),
         other => {
             errors.spanned(other, format!("`{name}` expects a string literal"));
+            None
+        }
+    }
+}
+
+fn boolean(value: &Expr, name: &str, errors: &mut Errors) -> Option<Spanned<bool>> {
+    match value {
+        Expr::Lit(ExprLit {
+            lit: Lit::Bool(flag),
+            ..
+        }) => Some(Spanned {
+            value: flag.value,
+            span: flag.span,
+        }),
+        other => {
+            errors.spanned(
+                other,
+                format!("`{name}` expects `true` or `false`, or write `{name}` alone"),
+            );
             None
         }
     }

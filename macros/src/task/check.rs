@@ -40,6 +40,7 @@ pub(crate) struct Options {
     pub(crate) version: Option<u32>,
     pub(crate) max_payload_bytes: Option<u64>,
     pub(crate) max_age_millis: Option<u64>,
+    pub(crate) one_time: bool,
 }
 
 /// Checks the struct and its arguments; every problem goes to `errors`.
@@ -163,6 +164,12 @@ fn check_options(args: &TaskArgs, errors: &mut Errors) -> Options {
         "`max_age` must be greater than zero; remove it for no expiry",
         errors,
     );
+    let one_time = args.one_time.as_ref().filter(|flag| flag.value);
+    if let Some(flag) = one_time.filter(|_| max_age.is_none()) {
+        let message = "`one_time` needs `max_age`: the completion marker is kept until the \
+                       signed expiry; add e.g. `max_age = \"1h\"`";
+        errors.push(syn::Error::new(flag.span, message));
+    }
     let cap = args.max_payload_bytes.as_ref();
     if let Some(cap) = cap.filter(|cap| cap.value == 0 || cap.value > MAX_PAYLOAD_CAP) {
         let message = "`max_payload_bytes` must be between 1 and 536870912 (512 MiB, the \
@@ -177,6 +184,7 @@ fn check_options(args: &TaskArgs, errors: &mut Errors) -> Options {
         version: args.version,
         max_payload_bytes: args.max_payload_bytes.as_ref().map(|cap| cap.value),
         max_age_millis: max_age.map(|t| t.value),
+        one_time: one_time.is_some(),
     }
 }
 

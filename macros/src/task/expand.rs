@@ -110,5 +110,8 @@ fn option_fields(options: &Options) -> Vec<TokenStream> {
         let value = some(duration(millis));
         fields.push(quote!(max_age: #value));
     }
+    if options.one_time {
+        fields.push(quote!(one_time: true));
+    }
     fields
 }

@@ -3,16 +3,23 @@
 //! [`Broker`] is implemented by [`RedisBroker`](crate::broker::redis::RedisBroker), which
 //! speaks asynq v0.26's Redis layout, and by [`MemoryBroker`](crate::broker::memory::MemoryBroker),
 //! which keeps the same semantics in process for tests and demos.
+//!
+//! Besides asynq's data, both keep two things of vetted's own: completion markers of
+//! one-time tasks ([`Broker::record_completion`]) and the refusal and verification
+//! counters of every worker ([`Broker::add_counters`]).
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
+mod counters;
 pub mod memory;
 mod quarantine;
 #[cfg(feature = "redis")]
 pub mod redis;
 
+pub(crate) use counters::bump;
+pub use counters::{CounterSnapshot, MAX_TRACKED_NAMES, OTHER_NAMES};
 pub use quarantine::QUARANTINED_TASK_TYPE;
 pub(crate) use quarantine::quarantined_message;
 
@@ -243,4 +250,32 @@ pub trait Broker: Send + Sync + 'static {
 
     /// Queue counters.
     async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError>;
+
+    /// Whether a completion marker exists for `task` (one-time mode). Markers are kept
+    /// apart from the task record: deleting the task leaves its marker.
+    async fn is_completed(&self, task: TaskRef<'_>) -> Result<bool, BrokerError>;
+
+    /// Records a completion marker for `task` that lasts `ttl`, rounded up to whole
+    /// seconds and capped at 100 years. An existing marker is left as it is; a zero
+    /// `ttl` records nothing.
+    async fn record_completion(&self, task: TaskRef<'_>, ttl: Duration) -> Result<(), BrokerError>;
+
+    /// Adds `delta` to the counters shared by every worker of this broker. Each map
+    /// keeps at most [`MAX_TRACKED_NAMES`] names; the counts of further names go to
+    /// [`OTHER_NAMES`].
+    async fn add_counters(&self, delta: &CounterSnapshot) -> Result<(), BrokerError>;
+
+    /// The counters every worker of this broker has added.
+    async fn counters(&self) -> Result<CounterSnapshot, BrokerError>;
+}
+
+/// The longest a completion marker lasts: 100 years, far below what Redis's `EX`
+/// and [`SystemTime`] can hold.
+const MAX_MARKER_SECS: u64 = 100 * 365 * 24 * 60 * 60;
+
+/// A marker's `ttl` in whole seconds, rounded up so that it never ends early, and capped
+/// at [`MAX_MARKER_SECS`].
+pub(crate) fn marker_secs(ttl: Duration) -> u64 {
+    let secs = ttl.as_secs() + u64::from(ttl.subsec_nanos() > 0);
+    secs.min(MAX_MARKER_SECS)
 }

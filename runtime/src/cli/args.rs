@@ -22,14 +22,24 @@ pub(crate) enum Command {
     Validate(ValidateArgs),
     /// List the task types this binary handles.
     Tasks,
+    /// Show tasks refused by reason and signatures by key id, counted by every worker,
+    /// and the queue counters.
+    Stats(StatsArgs),
+}
+
+/// Where Redis is.
+#[derive(Debug, Args)]
+pub(crate) struct RedisAddress {
+    /// Redis URL (`redis://[:password@]host:port/db` or `rediss://` for TLS).
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    pub(crate) redis_url: String,
 }
 
 /// Where Redis is and where the keys are.
 #[derive(Debug, Args)]
 pub(crate) struct Connection {
-    /// Redis URL (`redis://[:password@]host:port/db` or `rediss://` for TLS).
-    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
-    pub(crate) redis_url: String,
+    #[command(flatten)]
+    pub(crate) redis: RedisAddress,
     /// Read the key ring from this file instead of the VETTED_KEYRING variable.
     #[arg(long)]
     pub(crate) keyring_file: Option<PathBuf>,
@@ -77,6 +87,16 @@ pub(crate) struct EnqueueArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct StatsArgs {
+    #[command(flatten)]
+    pub(crate) redis: RedisAddress,
+    /// A queue whose counters to show; repeat for several (default: the queues of the
+    /// registered task types).
+    #[arg(long = "queue", value_name = "NAME", value_parser = parse_queue_name)]
+    pub(crate) queues: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
     /// Task type name.
     pub(crate) task_type: String,
@@ -95,6 +115,11 @@ fn parse_queue(s: &str) -> Result<(String, u32), String> {
     };
     crate::names::check_queue_name(name).map_err(|e| e.to_string())?;
     Ok((name.to_owned(), priority))
+}
+
+fn parse_queue_name(s: &str) -> Result<String, String> {
+    crate::names::check_queue_name(s).map_err(|e| e.to_string())?;
+    Ok(s.to_owned())
 }
 
 #[cfg(test)]

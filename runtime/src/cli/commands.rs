@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{Command, Connection, EnqueueArgs, ValidateArgs, WorkArgs};
+use super::stats::stats;
 use super::{App, BoxError};
 use crate::broker::redis::RedisBroker;
 use crate::client::{Client, EnqueueOptions};
@@ -18,6 +19,7 @@ pub(super) async fn run(app: App, command: Command) -> Result<ExitCode, BoxError
         Command::Enqueue(args) => enqueue(&app, args).await,
         Command::Validate(args) => validate(&app, &args),
         Command::Tasks => Ok(tasks(&app)),
+        Command::Stats(args) => stats(&app, args).await,
     }
 }
 
@@ -34,7 +36,7 @@ async fn work(app: App, args: WorkArgs) -> Result<ExitCode, BoxError> {
         Some(setup) => setup().await?,
         None => Default::default(),
     };
-    let broker = RedisBroker::connect(&args.connection.redis_url).await?;
+    let broker = RedisBroker::connect(&args.connection.redis.redis_url).await?;
     let mut builder = WorkerBuilder::new(Arc::new(broker))
         .keyring(keyring)
         .state_map(state);
@@ -69,7 +71,7 @@ async fn enqueue(app: &App, args: EnqueueArgs) -> Result<ExitCode, BoxError> {
         }
     };
     let keyring = keyring(&args.connection)?;
-    let broker = RedisBroker::connect(&args.connection.redis_url).await?;
+    let broker = RedisBroker::connect(&args.connection.redis.redis_url).await?;
     let client = Client::new(broker, keyring);
     let mut options = EnqueueOptions::default();
     if let Some(queue) = args.queue {

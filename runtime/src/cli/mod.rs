@@ -1,8 +1,9 @@
 //! The worker binary that `vetted::main!` generates: a clap CLI with `work`, `enqueue`,
-//! `validate` and `tasks`.
+//! `validate`, `tasks` and `stats`.
 
 mod args;
 mod commands;
+mod stats;
 
 use std::error::Error;
 use std::future::Future;

@@ -220,6 +220,32 @@ mod tests {
         assert_ne!(first.bytes(), second.bytes());
     }
 
+    /// Compiles only for a type that wipes its memory when dropped. Wiping itself cannot
+    /// be observed without reading freed memory, which needs `unsafe`; what is checked is
+    /// that the storage of every secret is of such a type.
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+
+    #[test]
+    fn secrets_and_keyed_hmac_states_are_wiped_on_drop() {
+        let secret = Secret::decode(HEX_32).expect("valid secret");
+        wiped_on_drop(&secret.0);
+        wiped_on_drop(&decode_hex(&HEX_32["hex:".len()..]).expect("hex"));
+        wiped_on_drop(&decode_base64("AAAA").expect("base64"));
+        // HMAC-SHA256 keeps two SHA-256 states derived from the key (the inner and outer
+        // pads). `Sha256` is `ZeroizeOnDrop` only when its core state is, which is what
+        // HMAC holds: this fails to compile if `sha2`'s `zeroize` feature is dropped.
+        wiped_on_drop(&sha2::Sha256::default());
+    }
+
+    #[test]
+    fn decoding_never_reallocates_the_secret_buffer() {
+        let text = base64::engine::general_purpose::STANDARD.encode([7u8; 48]);
+        let decoded = decode_base64(&text).expect("base64");
+        assert_eq!(decoded.capacity(), text.len(), "grown buffers leave copies");
+        let hex = "ab".repeat(40);
+        assert_eq!(decode_hex(&hex).expect("hex").capacity(), 40);
+    }
+
     #[test]
     fn debug_hides_the_bytes() {
         let secret = Secret::decode(HEX_32).expect("valid secret");

@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use super::Shared;
 use super::outcome::Failure;
-use crate::broker::{ExpiredLease, TaskRef};
+use crate::broker::{BrokerError, ExpiredLease, TaskRef};
 use crate::reason::{Reason, Rejection};
 use crate::time::default_retry_delay;
 use crate::wire::TaskMessage;
@@ -49,7 +49,8 @@ pub(crate) async fn extend_leases(shared: Arc<Shared>) {
     .await;
 }
 
-/// Publishes the heartbeat (asynq's server and worker records).
+/// Publishes the heartbeat (asynq's server and worker records) and adds the counts
+/// since the last beat to the broker's shared counters.
 pub(crate) async fn heartbeat(shared: Arc<Shared>) {
     let interval = shared.config.heartbeat_interval;
     every(shared, interval, true, |shared| async move {
@@ -57,8 +58,25 @@ pub(crate) async fn heartbeat(shared: Arc<Shared>) {
         if let Err(e) = shared.broker.write_server_state(&state, interval * 2).await {
             tracing::warn!(error = %e, "heartbeat failed");
         }
+        if let Err(e) = flush_counters(&shared).await {
+            tracing::warn!(error = %e, "counter flush failed");
+        }
     })
     .await;
+}
+
+/// Adds the counts not yet flushed to the broker's shared counters; on failure they are
+/// kept for the next flush.
+pub(crate) async fn flush_counters(shared: &Shared) -> Result<(), BrokerError> {
+    let delta = shared.counters.take_unflushed();
+    if delta.is_empty() {
+        return Ok(());
+    }
+    let result = shared.broker.add_counters(&delta).await;
+    if result.is_err() {
+        shared.counters.restore_unflushed(&delta);
+    }
+    result
 }
 
 /// Moves due scheduled and retry tasks to `pending`.
@@ -148,11 +166,7 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     }
 }
 
-async fn quarantine(
-    shared: &Shared,
-    task: TaskRef<'_>,
-    reason: Reason,
-) -> Result<(), crate::broker::BrokerError> {
+async fn quarantine(shared: &Shared, task: TaskRef<'_>, reason: Reason) -> Result<(), BrokerError> {
     shared.counters.record(reason, None);
     shared
         .broker

@@ -34,6 +34,10 @@ pub enum BuildError {
     /// No handler was registered.
     #[error("no handlers registered")]
     NoHandlers,
+    /// A one-time task type has no `max_age`, so its completion marker would have no
+    /// bound (`#[task(one_time)]` refuses this at compile time).
+    #[error("task type `{0}` is one-time but has no `max_age`")]
+    OneTimeWithoutMaxAge(&'static str),
 }
 
 /// Builds a [`Worker`].
@@ -112,7 +116,11 @@ impl WorkerBuilder {
         if entries.is_empty() {
             return Err(BuildError::NoHandlers);
         }
-        for (_, entry) in &entries {
+        for (name, entry) in &entries {
+            let options = entry.options();
+            if options.one_time && options.max_age.is_none() {
+                return Err(BuildError::OneTimeWithoutMaxAge(name));
+            }
             if let Some(missing) = entry
                 .required_state()
                 .iter()

@@ -12,6 +12,7 @@ mod check;
 mod config;
 mod counters;
 mod inflight;
+mod one_time;
 mod outcome;
 mod process;
 mod queues;
@@ -22,9 +23,9 @@ use std::time::SystemTime;
 
 use tokio_util::sync::CancellationToken;
 
+pub use crate::broker::CounterSnapshot;
 pub use builder::{BuildError, WorkerBuilder};
 pub use config::WorkerConfig;
-pub use counters::CounterSnapshot;
 pub use outcome::{Outcome, Processed};
 
 use crate::broker::{Broker, ServerState};

@@ -24,6 +24,9 @@ pub enum Outcome {
     },
     /// The handler revoked the task; it was deleted.
     Revoked,
+    /// A one-time task that had already completed was delivered again; it was deleted
+    /// without running (reason `replayed`).
+    Replayed,
     /// The task arrived before its signed not-before time and went back to `scheduled`.
     Rescheduled,
     /// Shutdown interrupted the task; it went back to the head of `pending`.

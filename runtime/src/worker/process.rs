@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::Shared;
 use super::check::{Admitted, Refused};
 use super::inflight::Running;
+use super::one_time::OneTime;
 use super::outcome::{self, Failure, Outcome, Processed};
 use crate::broker::{BrokerError, Dequeued, TaskRef};
 use crate::handler::{ErrorKind, TaskContext};
@@ -49,7 +50,7 @@ pub(crate) async fn process(
             let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
             let outcome = match shared.checker.check(&queue, &id, &message, now) {
                 Ok(admitted) => {
-                    run(
+                    admit(
                         shared,
                         TaskRef {
                             queue: &queue,
@@ -77,6 +78,27 @@ pub(crate) async fn process(
         }
     };
     Ok(Processed { id, queue, outcome })
+}
+
+/// Runs a task that passed the checks, unless it is a one-time task that already
+/// completed: that one is refused as `replayed`.
+async fn admit(
+    shared: &Arc<Shared>,
+    task: TaskRef<'_>,
+    raw: &[u8],
+    admitted: Admitted,
+) -> Result<Outcome, BrokerError> {
+    if !admitted.entry.options().one_time || !shared.broker.is_completed(task).await? {
+        return run(shared, task, raw, admitted).await;
+    }
+    let mut rejection = Rejection::new(Reason::Replayed).with_len(admitted.message.payload.len());
+    rejection.key_id = admitted.claims.as_ref().map(|c| c.key_id.clone());
+    let refused = Refused {
+        rejection,
+        message: Some(admitted.message),
+        claims: admitted.claims,
+    };
+    refuse(shared, task, raw, Box::new(refused)).await
 }
 
 /// Moves an unusable message out of `active` into the archive.
@@ -127,6 +149,10 @@ async fn refuse(
             let at = from_unix_secs(i64::try_from(at).unwrap_or(i64::MAX));
             shared.broker.reschedule(task, at).await?;
             Ok(Outcome::Rescheduled)
+        }
+        Disposition::Acknowledge => {
+            shared.broker.done(task, &message.unique_key).await?;
+            Ok(Outcome::Replayed)
         }
         Disposition::RetryBounded => {
             let bound = match rejection.reason {
@@ -212,10 +238,15 @@ async fn run(
     };
     shared.inflight.insert(task.id, running);
     let cancel = ctx.cancel.clone();
+    let one_time = OneTime::of(entry.options(), claims.as_ref());
     let future = entry.run(&message.payload, ctx);
     let attempt = await_attempt(future, deadline, &shared.abort, &lease_lost).await;
     cancel.cancel();
-    let result = record(shared, task, raw, &message, max_retry, attempt).await;
+    let limits = Limits {
+        max_retry,
+        one_time,
+    };
+    let result = record(shared, task, raw, &message, limits, attempt).await;
     shared.inflight.remove(task.id);
     result
 }
@@ -250,13 +281,21 @@ async fn await_attempt(
     }
 }
 
+/// What bounds the recording of an attempt.
+struct Limits {
+    /// The most retries: the smaller of the signed and stored limits.
+    max_retry: u32,
+    /// How to mark a success of a one-time task; `None` for other types.
+    one_time: Option<OneTime>,
+}
+
 /// Writes the result of an attempt, unless the lease was lost meanwhile.
 async fn record(
     shared: &Shared,
     task: TaskRef<'_>,
     raw: &[u8],
     message: &TaskMessage,
-    max_retry: u32,
+    limits: Limits,
     attempt: Attempt,
 ) -> Result<Outcome, BrokerError> {
     if !shared.inflight.holds_lease(task.id, SystemTime::now()) {
@@ -269,11 +308,15 @@ async fn record(
         raw,
         message,
         error,
-        max_retry,
+        max_retry: limits.max_retry,
     };
     let error = match attempt {
         Attempt::Done(Ok(())) => {
             tracing::debug!(task_id = ?task.id, queue = ?task.queue, "task completed");
+            if let Some(one_time) = limits.one_time {
+                let ttl = one_time.marker_ttl(SystemTime::now());
+                broker.record_completion(task, ttl).await?;
+            }
             return outcome::complete(broker, task, raw, message).await;
         }
         Attempt::Aborted => {

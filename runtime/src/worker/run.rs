@@ -37,6 +37,9 @@ impl Worker {
         for job in jobs {
             let _ = job.await;
         }
+        if let Err(e) = background::flush_counters(&shared).await {
+            tracing::warn!(error = %e, "counter flush failed");
+        }
         if let Err(e) = shared
             .broker
             .clear_server_state(&shared.server_state())
@@ -59,6 +62,12 @@ impl Worker {
             Some(dequeued) => process(&self.shared, dequeued).await.map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Adds the counts not yet flushed to the broker's shared counters, as every
+    /// heartbeat and shutdown do; for tests that call [`Worker::process_one`].
+    pub async fn flush_counters(&self) -> Result<(), BrokerError> {
+        background::flush_counters(&self.shared).await
     }
 
     /// Moves due scheduled and retry tasks to `pending` once; for tests.

@@ -45,6 +45,10 @@ pub trait Inspect: Send + Sync {
 
     /// Whether a live heartbeat of the server `state` describes exists.
     async fn has_server(&self, state: &ServerState) -> bool;
+
+    /// The time left to the completion marker of task `id` in `queue`, if it has one;
+    /// [`Duration::MAX`] for a marker that never expires.
+    async fn marker_ttl(&self, queue: &str, id: &str) -> Option<Duration>;
 }
 
 #[async_trait]
@@ -107,6 +111,15 @@ impl Inspect for MemoryBroker {
             (&live.host, live.pid, &live.server_id) == (&state.host, state.pid, &state.server_id)
         };
         self.servers().iter().any(same)
+    }
+
+    async fn marker_ttl(&self, queue: &str, id: &str) -> Option<Duration> {
+        let expires = self.completion_marker(queue, id)?;
+        Some(
+            expires
+                .duration_since(SystemTime::now())
+                .unwrap_or(Duration::ZERO),
+        )
     }
 }
 

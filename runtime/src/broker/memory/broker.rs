@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use super::MemoryBroker;
 use super::lifecycle::NewTask;
 use crate::broker::{
-    Broker, BrokerError, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 
@@ -134,5 +134,25 @@ impl Broker for MemoryBroker {
     async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError> {
         let now = self.now();
         Ok(self.store().queue_stats(queue, now))
+    }
+
+    async fn is_completed(&self, task: TaskRef<'_>) -> Result<bool, BrokerError> {
+        let now = self.now();
+        Ok(self.store().is_completed(task, now))
+    }
+
+    async fn record_completion(&self, task: TaskRef<'_>, ttl: Duration) -> Result<(), BrokerError> {
+        let now = self.now();
+        self.store().record_completion(task, ttl, now);
+        Ok(())
+    }
+
+    async fn add_counters(&self, delta: &CounterSnapshot) -> Result<(), BrokerError> {
+        self.store().counters.add(delta);
+        Ok(())
+    }
+
+    async fn counters(&self) -> Result<CounterSnapshot, BrokerError> {
+        Ok(self.store().counters.clone())
     }
 }

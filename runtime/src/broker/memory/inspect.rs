@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use super::MemoryBroker;
 use super::store::{QueueData, TaskRecord, TaskState};
 use super::time::from_unix_secs;
-use crate::broker::ServerState;
+use crate::broker::{ServerState, TaskRef};
 
 /// One task as the memory broker holds it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -153,7 +153,18 @@ impl MemoryBroker {
         removed.is_some()
     }
 
-    /// Forgets every task, counter, lock, heartbeat and queue name.
+    /// When the completion marker of task `id` in `queue` expires, if it has a live one.
+    pub fn completion_marker(&self, queue: &str, id: &str) -> Option<SystemTime> {
+        let now = self.now();
+        let task = TaskRef { queue, id };
+        let store = self.store();
+        store
+            .is_completed(task, now)
+            .then(|| store.completion_expiry(task))
+            .flatten()
+    }
+
+    /// Forgets every task, counter, lock, heartbeat, queue name and completion marker.
     pub fn clear(&self) {
         *self.store() = Default::default();
     }

@@ -4,8 +4,9 @@
 //! `pending` and `active` lists, the `lease`, `scheduled`, `retry`, `archived` and
 //! `completed` sorted sets (scores in whole Unix seconds, as in Redis), the task records
 //! with their `state` string, the processed and failed counters, and beside them the queue
-//! registry, uniqueness locks and worker heartbeats. Every operation holds one lock, so it
-//! is atomic like asynq's Lua scripts.
+//! registry, uniqueness locks and worker heartbeats, and vetted's own completion markers
+//! and shared counters. Every operation holds one lock, so it is atomic like asynq's Lua
+//! scripts.
 //!
 //! It behaves like the Redis broker (`broker::redis`) through the
 //! [`Broker`](crate::broker::Broker) trait, including where both depart from asynq on
@@ -59,6 +60,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
 mod broker;
+mod completion;
 mod inspect;
 mod lifecycle;
 mod servers;

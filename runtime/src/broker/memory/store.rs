@@ -9,7 +9,7 @@ use super::stats::Counters;
 use super::time::unix_secs;
 use super::unique::UniqueLock;
 use super::zset::ZSet;
-use crate::broker::{BrokerError, QueueStats, TaskRef};
+use crate::broker::{BrokerError, CounterSnapshot, QueueStats, TaskRef};
 
 /// A task state, stored as asynq's lowercase string in the task hash's `state` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -210,6 +210,11 @@ pub(super) struct Store {
     pub(super) unique_locks: HashMap<String, UniqueLock>,
     /// Heartbeat records by `host:pid:server_id`.
     pub(super) servers: HashMap<String, ServerEntry>,
+    /// Completion markers of one-time tasks (`vetted:{q}:done:<id>`): expiry by queue
+    /// and id.
+    pub(super) completion_markers: HashMap<(String, String), SystemTime>,
+    /// The counters workers added (`vetted:{stats}:*`).
+    pub(super) counters: CounterSnapshot,
 }
 
 impl Store {

@@ -1,4 +1,5 @@
-//! asynq's Redis key names (asynq-protocol §2), one function per key.
+//! asynq's Redis key names (asynq-protocol §2), one function per key, and the few keys
+//! of vetted's own, under `vetted:`.
 //!
 //! Every per-queue key carries the hash tag `{<queue>}` so that one queue's keys share
 //! a Redis Cluster slot.
@@ -100,6 +101,20 @@ pub(crate) fn workers(host: &str, pid: u32, server_id: &str) -> String {
     format!("asynq:workers:{{{host}:{pid}:{server_id}}}")
 }
 
+/// `vetted:{<q>}:done:<id>`, the completion marker of a one-time task; in the slot of
+/// its queue.
+pub(crate) fn completion_marker(queue: &str, id: &str) -> String {
+    format!("vetted:{{{queue}}}:done:{id}")
+}
+
+/// Hash of refused tasks by reason code, added to by every worker. The three counter
+/// hashes share the hash tag `{stats}`, so one script can update them on a Cluster.
+pub(crate) const STATS_REJECTED: &str = "vetted:{stats}:rejected";
+/// Hash of refused tasks by the key id they named.
+pub(crate) const STATS_REJECTED_BY_KEY: &str = "vetted:{stats}:rejected_by_key";
+/// Hash of verified signatures by key id.
+pub(crate) const STATS_VERIFIED_BY_KEY: &str = "vetted:{stats}:verified_by_key";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +132,6 @@ mod tests {
         assert_eq!(failed_on("q", "2026-01-31"), "asynq:{q}:failed:2026-01-31");
         assert_eq!(server_info("h", 42, "sid"), "asynq:servers:{h:42:sid}");
         assert_eq!(workers("h", 42, "sid"), "asynq:workers:{h:42:sid}");
+        assert_eq!(completion_marker("q", "id"), "vetted:{q}:done:id");
     }
 }

@@ -16,9 +16,15 @@
 //!   [`ORIGINAL_MESSAGE_FIELD`].
 //!
 //! Enqueue writes the plain and scheduled paths (§5.1, §5.3); it takes no uniqueness
-//! lock and does not add tasks to groups. The broker reconnects by itself after a
-//! connection loss; the command that saw the loss fails with
-//! [`BrokerError::Unavailable`] and may be retried.
+//! lock and does not add tasks to groups.
+//!
+//! vetted's own data lives under `vetted:`: the completion markers of one-time tasks
+//! (`vetted:{<queue>}:done:<id>`, a string with a TTL) and the counters every worker
+//! adds to (the hashes `vetted:{stats}:rejected`, `vetted:{stats}:rejected_by_key` and
+//! `vetted:{stats}:verified_by_key`).
+//!
+//! The broker reconnects by itself after a connection loss; the command that saw the
+//! loss fails with [`BrokerError::Unavailable`] and may be retried.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -27,12 +33,14 @@ use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 
 use crate::broker::{
-    Broker, BrokerError, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 
 mod clock;
+mod completion;
 mod connect;
+mod counters;
 mod dequeue;
 mod enqueue;
 mod error;
@@ -194,5 +202,21 @@ impl Broker for RedisBroker {
 
     async fn queue_stats(&self, queue: &str) -> Result<QueueStats, BrokerError> {
         inspect::queue_stats(&mut self.conn(), queue).await
+    }
+
+    async fn is_completed(&self, task: TaskRef<'_>) -> Result<bool, BrokerError> {
+        completion::is_completed(&mut self.conn(), task).await
+    }
+
+    async fn record_completion(&self, task: TaskRef<'_>, ttl: Duration) -> Result<(), BrokerError> {
+        completion::record_completion(&mut self.conn(), task, ttl).await
+    }
+
+    async fn add_counters(&self, delta: &CounterSnapshot) -> Result<(), BrokerError> {
+        counters::add_counters(&mut self.conn(), delta).await
+    }
+
+    async fn counters(&self) -> Result<CounterSnapshot, BrokerError> {
+        counters::counters(&mut self.conn()).await
     }
 }

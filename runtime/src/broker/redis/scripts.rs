@@ -80,3 +80,7 @@ script!(
     /// Queue counters (§5.23).
     QUEUE_STATS = "queue_stats"
 );
+script!(
+    /// vetted's shared counters: add a worker's counts, bounding the names per hash.
+    ADD_COUNTERS = "add_counters"
+);

@@ -1,0 +1,23 @@
+-- Adds a worker's counts to vetted's shared counter hashes.
+-- KEYS[1] rejected, KEYS[2] rejected_by_key, KEYS[3] verified_by_key.
+-- ARGV[1] most names per hash, ARGV[2] the name that collects counts beyond it,
+-- then for each hash in KEYS order: the number n of names, followed by n pairs of
+-- name and count.
+-- A name not yet in a full hash is counted under ARGV[2]. Returns 1.
+local most = tonumber(ARGV[1])
+local other = ARGV[2]
+local at = 3
+for k = 1, 3 do
+  local n = tonumber(ARGV[at])
+  at = at + 1
+  for _ = 1, n do
+    local name = ARGV[at]
+    local count = ARGV[at + 1]
+    at = at + 2
+    if redis.call("HEXISTS", KEYS[k], name) == 0 and redis.call("HLEN", KEYS[k]) >= most then
+      name = other
+    end
+    redis.call("HINCRBY", KEYS[k], name, count)
+  end
+end
+return 1

@@ -1,0 +1,179 @@
+//! The `stats` command of the generated CLI, end to end: the example worker binary runs
+//! on a real redis-server, refuses a tampered and an unsigned task, and a separate
+//! `stats` process (without any key) shows the refusals by reason and key id, the
+//! verified signatures by key id, and asynq's queue counters.
+
+use std::collections::BTreeMap;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use vetted::broker::Broker;
+use vetted::broker::redis::RedisBroker;
+use vetted::signing::{Claims, HEADER, KeyRing, SignedFields};
+use vetted::wire::TaskMessage;
+use vetted_tests::go_harness::KEYRING;
+use vetted_tests::redis_server::RedisServer;
+
+const WORKER: &str = env!("CARGO_BIN_EXE_example-worker");
+const WELCOME: &str = r#"{"email":"ada@example.com","name":"Ada"}"#;
+
+/// A welcome email task signed with the shared ring, not yet enqueued.
+fn signed_welcome(id: &str) -> TaskMessage {
+    let mut message = TaskMessage {
+        type_name: "email:welcome".to_owned(),
+        payload: WELCOME.as_bytes().to_vec(),
+        id: id.to_owned(),
+        queue: "default".to_owned(),
+        retry: 5,
+        timeout: 30,
+        ..TaskMessage::default()
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let claims = Claims {
+        key_id: String::new(),
+        issued_at: now,
+        expires_at: 0,
+        not_before: 0,
+        max_retry: 5,
+        schema_version: 1,
+    };
+    let fields = SignedFields {
+        type_name: &message.type_name,
+        queue: &message.queue,
+        id: &message.id,
+        payload: &message.payload,
+    };
+    let header = KeyRing::parse(KEYRING).unwrap().sign(&fields, &claims);
+    message.headers.insert(HEADER.to_owned(), header);
+    message
+}
+
+/// A child process that is killed if the test ends before it did.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Runs the example worker binary with `args` to completion; returns its stdout.
+fn run_cli(args: &[&str]) -> String {
+    let output = Command::new(WORKER)
+        .args(args)
+        .env_remove("VETTED_KEYRING")
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("example worker runs");
+    assert!(
+        output.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("utf-8 output")
+}
+
+/// The `stats` report as section title to the rows of that section, each row split on
+/// whitespace.
+fn parse_report(report: &str) -> BTreeMap<String, Vec<Vec<String>>> {
+    let mut sections: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+    let mut current = String::new();
+    for line in report.lines() {
+        if let Some(title) = line.strip_suffix(':').filter(|_| !line.starts_with(' ')) {
+            current = title.to_owned();
+            sections.entry(current.clone()).or_default();
+        } else {
+            let row = line.split_whitespace().map(str::to_owned).collect();
+            sections.entry(current.clone()).or_default().push(row);
+        }
+    }
+    sections
+}
+
+fn rows(sections: &BTreeMap<String, Vec<Vec<String>>>, title: &str) -> Vec<Vec<String>> {
+    sections.get(title).cloned().unwrap_or_default()
+}
+
+fn pair(name: &str, count: u64) -> Vec<String> {
+    vec![name.to_owned(), count.to_string()]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_shows_what_the_running_worker_refused_and_verified() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    let mut worker = Running(
+        Command::new(WORKER)
+            .args(["work", "--redis-url", &url, "--concurrency", "2"])
+            .args(["--queue", "default"])
+            .env("VETTED_KEYRING", KEYRING)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("example worker starts"),
+    );
+
+    let before = parse_report(&run_cli(&["stats", "--redis-url", &url]));
+    assert_eq!(rows(&before, "rejected by reason"), [["(none)"]]);
+
+    let enqueued = Command::new(WORKER)
+        .args(["enqueue", "--redis-url", &url, "email:welcome", WELCOME])
+        .env("VETTED_KEYRING", KEYRING)
+        .output()
+        .expect("enqueue runs");
+    assert!(enqueued.status.success(), "{enqueued:?}");
+    let broker = RedisBroker::connect(&url).await.unwrap();
+    let mut tampered = signed_welcome("tampered");
+    tampered.payload = br#"{"email":"eve@example.com","name":"Ada"}"#.to_vec();
+    broker.enqueue(&tampered, None).await.unwrap();
+    let mut unsigned = signed_welcome("unsigned");
+    unsigned.headers.clear();
+    broker.enqueue(&unsigned, None).await.unwrap();
+
+    // The worker adds its counts to Redis on every heartbeat (5 s by default).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let report = loop {
+        let report = run_cli(&["stats", "--redis-url", &url]);
+        let sections = parse_report(&report);
+        if rows(&sections, "rejected by reason").len() == 2
+            && rows(&sections, "verified by key") != [["(none)"]]
+        {
+            break sections;
+        }
+        assert!(Instant::now() < deadline, "counts never showed:\n{report}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(
+        rows(&report, "rejected by reason"),
+        [pair("bad_signature", 1), pair("unsigned", 1)]
+    );
+    assert_eq!(rows(&report, "rejected by key"), [pair("interop-k1", 1)]);
+    assert_eq!(rows(&report, "verified by key"), [pair("interop-k1", 1)]);
+    let queues = rows(&report, "queues");
+    assert_eq!(queues[0][0], "QUEUE");
+    let default: Vec<&str> = queues[1].iter().map(String::as_str).collect();
+    // QUEUE PENDING ACTIVE SCHEDULED RETRY ARCHIVED COMPLETED PROCESSED FAILED (today)
+    assert_eq!(default, ["default", "0", "0", "0", "0", "2", "0", "3", "2"]);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &worker.0.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert!(
+        worker.0.wait().unwrap().success(),
+        "worker shuts down cleanly"
+    );
+    let after = parse_report(&run_cli(&["stats", "--redis-url", &url]));
+    assert_eq!(
+        rows(&after, "rejected by reason"),
+        [pair("bad_signature", 1), pair("unsigned", 1)],
+        "counts are not added twice at shutdown"
+    );
+}
