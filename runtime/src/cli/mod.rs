@@ -1,5 +1,5 @@
 //! The worker binary that `vetted::main!` generates: a clap CLI with `work`, `enqueue`,
-//! `validate` and `tasks`.
+//! `validate`, `tasks` and `schema`.
 
 mod args;
 mod commands;
