@@ -27,11 +27,13 @@
 //! - The root also has `title` (the task type name), `description` (the struct's doc
 //!   comment), `x-vetted-queue` and `x-vetted-schema-version`.
 //!
-//! The schema never accepts less than the worker: a payload it refuses is refused by
-//! the worker too, except where noted on a keyword (a `regex` whose syntax means
-//! something else in the validator's dialect; text types whose byte limits are stated
-//! as character limits, which are looser). A payload it accepts can still be refused
-//! for a rule in `x-vetted-rules`.
+//! For the rules it states, the schema and the worker agree on ordinary payloads. The
+//! known edges: a `regex` pattern is the Rust source, whose syntax can differ from the
+//! validator's dialect (ECMA-262 for most); `format` checks differ between validators
+//! (the worker checks email syntax as HTML forms do, and URLs with the `url` crate,
+//! which also trims leading spaces that the scheme pattern refuses); the text types'
+//! byte limits are stated as character limits, which are looser. A payload that the
+//! schema accepts can still be refused for a rule in `x-vetted-rules`.
 //!
 //! # Example
 //!

@@ -9,21 +9,45 @@ use serde_json::{Map, Number, Value, json};
 
 /// The `pattern` of `non_control_character` and of the text types that refuse control
 /// characters: no character of Unicode category `Cc` (U+0000–U+001F, U+007F–U+009F).
+///
+/// In ECMA-262, which JSON Schema patterns follow, `$` matches only at the end of the
+/// text. Python's `re` (and so Python's `jsonschema`) also matches it before one final
+/// newline, so there a single trailing `\n` gets through; the worker still refuses it.
 pub const NON_CONTROL_PATTERN: &str = r"^[^\u0000-\u001F\u007F-\u009F]*$";
 
 /// The extension keyword that lists the rules a schema does not state.
 pub(crate) const VETTED_RULES: &str = "x-vetted-rules";
 
+/// Keywords that can refuse `null` whatever `type` says.
+const NULL_SENSITIVE: &[&str] = &[
+    "enum",
+    "const",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "then",
+    "else",
+    "$ref",
+    "$dynamicRef",
+];
+
 /// `schema`, also accepting `null`.
 ///
-/// A single `type` becomes `[type, "null"]`; a schema without `type` (a `$ref`, say)
-/// becomes `{"anyOf": [schema, {"type": "null"}]}`; `{}` already accepts `null`.
+/// A single `type` becomes `[type, "null"]`, so that keywords added later still apply;
+/// a schema without `type` (a `$ref`, say) or with a keyword that could refuse `null`
+/// (`enum`, `allOf`, ...) becomes `{"anyOf": [schema, {"type": "null"}]}`; `{}`
+/// already accepts `null`.
 pub(crate) fn allow_null(schema: Value) -> Value {
     let Value::Object(mut object) = schema else {
         return schema;
     };
     if object.is_empty() {
         return Value::Object(object);
+    }
+    if NULL_SENSITIVE.iter().any(|key| object.contains_key(*key)) {
+        return json!({ "anyOf": [object, { "type": "null" }] });
     }
     match object.get_mut("type") {
         Some(Value::String(name)) => {

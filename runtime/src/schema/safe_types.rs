@@ -6,7 +6,7 @@
 
 use serde_json::{Value, json};
 
-use super::keywords::{NON_CONTROL_PATTERN, VETTED_RULES};
+use super::keywords::VETTED_RULES;
 use super::{Definitions, SchemaType};
 use crate::types::{
     CmdArg, FiniteF64, HostPolicy, HttpUrl, HttpsUrl, NonEmpty, RelativePath, SingleLine,
@@ -76,30 +76,32 @@ impl SchemaType for FiniteF64 {
     }
 }
 
-/// The schema of a URL text type whose schemes match `scheme_pattern`; the host
-/// allow-list and the other checks stay with the worker.
-fn url_schema(scheme_pattern: &str, max_bytes: usize) -> Value {
+/// An `http` or `https` URL with no white space or control character.
+const HTTP_URL_PATTERN: &str = r"^[hH][tT][tT][pP][sS]?:[^\s\u0000-\u001F\u007F-\u009F]*$";
+
+/// An `https` URL with no white space or control character.
+const HTTPS_URL_PATTERN: &str = r"^[hH][tT][tT][pP][sS]:[^\s\u0000-\u001F\u007F-\u009F]*$";
+
+/// The schema of a URL text type matching `pattern`; the host allow-list and the
+/// other checks stay with the worker.
+fn url_schema(pattern: &str, max_bytes: usize) -> Value {
     json!({
         "type": "string",
         "format": "uri",
         "maxLength": max_bytes,
-        "allOf": [
-            { "pattern": scheme_pattern },
-            { "pattern": NON_CONTROL_PATTERN },
-            { "pattern": r"^\S*$" },
-        ],
+        "pattern": pattern,
         VETTED_RULES: ["allowed_host"],
     })
 }
 
 impl<P: HostPolicy> SchemaType for HttpUrl<P> {
     fn schema(_: &mut Definitions) -> Value {
-        url_schema("^[hH][tT][tT][pP][sS]?:", HttpUrl::<P>::MAX_BYTES)
+        url_schema(HTTP_URL_PATTERN, HttpUrl::<P>::MAX_BYTES)
     }
 }
 
 impl<P: HostPolicy> SchemaType for HttpsUrl<P> {
     fn schema(_: &mut Definitions) -> Value {
-        url_schema("^[hH][tT][tT][pP][sS]:", HttpsUrl::<P>::MAX_BYTES)
+        url_schema(HTTPS_URL_PATTERN, HttpsUrl::<P>::MAX_BYTES)
     }
 }

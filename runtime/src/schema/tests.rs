@@ -5,7 +5,13 @@ use serde_json::{Value, json};
 use super::codegen::{FieldSchema, ObjectSchema, Probe, ViaFallback as _, ViaSchemaType as _};
 use super::keywords::{literal_pattern, scheme_pattern};
 use super::{Definitions, SchemaType};
-use crate::types::{CmdArg, SingleLine};
+use crate::types::{CmdArg, HostPolicy, HttpsUrl, SingleLine};
+
+struct Hooks;
+
+impl HostPolicy for Hooks {
+    const HOSTS: &'static [&'static str] = &["hooks.example.com"];
+}
 
 fn schema_of<T: SchemaType + ?Sized>() -> Value {
     T::schema(&mut Definitions::default())
@@ -37,6 +43,21 @@ fn options_allow_null_and_may_be_left_out() {
         schema_of::<Option<Option<bool>>>(),
         json!({ "type": ["boolean", "null"] })
     );
+}
+
+#[test]
+fn null_goes_beside_keywords_that_would_refuse_it() {
+    struct Size;
+    impl SchemaType for Size {
+        fn schema(_: &mut Definitions) -> Value {
+            json!({ "type": "string", "enum": ["s", "l"] })
+        }
+    }
+    let schema = schema_of::<Option<Size>>();
+    assert_eq!(schema["anyOf"][1], json!({ "type": "null" }));
+    assert_eq!(schema["anyOf"][0]["enum"], json!(["s", "l"]));
+    let url = schema_of::<Option<HttpsUrl<Hooks>>>();
+    assert_eq!(url["type"], json!(["string", "null"]));
 }
 
 #[test]
