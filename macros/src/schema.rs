@@ -79,8 +79,7 @@ fn property(
     }
     let ty = &field.ty;
     let start = if flags.custom_format {
-        let rust_type = ty.to_token_stream().to_string();
-        quote!(#codegen::FieldSchema::opaque(#rust_type))
+        quote!(#codegen::FieldSchema::opaque(::core::any::type_name::<#ty>()))
     } else {
         quote!((&#codegen::Probe::<#ty>::new()).field_schema(__vetted_defs))
     };

@@ -393,3 +393,38 @@ fn recursive_payloads_are_checked_at_every_depth() {
         case("long label deep down", deep_bad, Refused),
     ]);
 }
+
+fn number_from_text<'de, D: serde::Deserializer<'de>>(input: D) -> Result<u32, D::Error> {
+    let text = <String as serde::Deserialize>::deserialize(input)?;
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+/// Serde attributes that change the schema.
+#[vetted::task(name = "schema:serde_attrs")]
+#[derive(Default)]
+#[serde(default)]
+struct SerdeAttrs {
+    #[serde(deserialize_with = "number_from_text")]
+    count: u32,
+    label: String,
+}
+
+#[test]
+fn serde_attributes_shape_the_schema() {
+    let schema = SerdeAttrs::json_schema();
+    assert_eq!(
+        schema["properties"]["count"],
+        json!({ "x-vetted-rust-type": "u32" }),
+        "a field read with deserialize_with has no known shape"
+    );
+    assert_eq!(schema["properties"]["label"], json!({ "type": "string" }));
+    assert_eq!(
+        schema["required"],
+        json!([]),
+        "a container default fills every field"
+    );
+    check_cases::<SerdeAttrs>(&[
+        case("count as text", json!({ "count": "7" }), Expect::Valid),
+        case("nothing", json!({}), Expect::Valid),
+    ]);
+}
