@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what the tests need and is missing: redis-server (Debian package) and the Go
-# modules of go/ and tests/interop/. Safe to run again.
+# Installs what the tests need and is missing: redis-server (Debian package), the Go
+# modules of go/ and tests/interop/, and Python's jsonschema (PyPI) for the schema export
+# test. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,11 @@ if ! command -v redis-server >/dev/null 2>&1; then
   fi
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >/dev/null
+fi
+
+if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+  echo "prereqs: installing the Python package jsonschema"
+  python3 -m pip install --quiet 'jsonschema>=4'
 fi
 
 if ! command -v go >/dev/null 2>&1; then

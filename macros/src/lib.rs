@@ -8,6 +8,7 @@ mod errors;
 mod handler;
 mod names;
 mod rules;
+mod schema;
 mod serde_attrs;
 mod spans;
 mod symbol;

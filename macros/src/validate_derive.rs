@@ -5,6 +5,7 @@ use syn::{Attribute, Data, DeriveInput, Fields, Path, parse_quote};
 
 use crate::errors::{Errors, with_errors};
 use crate::rules;
+use crate::schema;
 use crate::serde_attrs;
 
 /// Expands the derive on `input`.
@@ -14,7 +15,7 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
         return with_errors(TokenStream::new(), errors.finish());
     };
     let krate = crate_path(&input.attrs, &mut errors);
-    let Some(fields) = named_fields(&input, &mut errors) else {
+    let Some(named) = named_fields(&input, &mut errors) else {
         return with_errors(TokenStream::new(), errors.finish());
     };
     let serde = serde_attrs::container(&input.attrs);
@@ -25,9 +26,18 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
              add it so that unknown fields are rejected on decode",
         );
     }
-    let fields = rules::read_fields(&fields.named, &serde, &mut errors);
+    let fields = rules::read_fields(&named.named, &serde, &mut errors);
     let fields = rules::check_fields(fields, &mut errors);
-    let output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate);
+    let mut output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate);
+    let (ident, generics, attrs) = (&input.ident, &input.generics, &input.attrs);
+    output.extend(schema::schema_impl(
+        ident,
+        generics,
+        attrs,
+        &named.named,
+        &fields,
+        &krate,
+    ));
     with_errors(output, errors.finish())
 }
 

@@ -11,6 +11,11 @@ pub use regex;
 pub use serde;
 pub use serde_json;
 
+/// The pieces of generated `SchemaType` impls.
+pub mod schema {
+    pub use crate::schema::codegen::*;
+}
+
 use crate::handler::{HandlerError, State, StateKey, TaskContext};
 use crate::task::Task;
 use crate::verified::Verified;

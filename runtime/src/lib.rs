@@ -10,6 +10,7 @@ pub mod json;
 pub mod names;
 pub mod reason;
 mod registry;
+pub mod schema;
 pub mod signing;
 pub mod task;
 pub mod testing;

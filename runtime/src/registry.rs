@@ -53,6 +53,9 @@ pub(crate) trait ErasedTask: Send + Sync {
     /// The state types the handler needs; empty for a task without a handler.
     fn required_state(&self) -> Vec<StateKey>;
 
+    /// The JSON Schema of the payload.
+    fn json_schema(&self) -> serde_json::Value;
+
     /// Decodes, validates and runs the handler.
     fn run(&self, payload: &[u8], ctx: TaskContext) -> BoxFuture<'static, Result<(), RunError>>;
 }
@@ -71,6 +74,10 @@ impl<H: Handler> ErasedTask for WithHandler<H> {
 
     fn required_state(&self) -> Vec<StateKey> {
         H::required_state()
+    }
+
+    fn json_schema(&self) -> serde_json::Value {
+        <H::Task as Task>::json_schema()
     }
 
     fn run(&self, payload: &[u8], ctx: TaskContext) -> BoxFuture<'static, Result<(), RunError>> {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::schema::SchemaType;
 use crate::validate::Validate;
 
 /// A task type: its payload shape, its asynq type name and its default options.
@@ -16,11 +17,19 @@ use crate::validate::Validate;
     label = "not a `#[vetted::task]` type",
     note = "put `#[vetted::task]` on the payload struct, or on an async fn to generate one"
 )]
-pub trait Task: Serialize + DeserializeOwned + Validate + Send + Sync + 'static {
+pub trait Task:
+    Serialize + DeserializeOwned + Validate + SchemaType + Send + Sync + 'static
+{
     /// The asynq task type name carried on the wire.
     const NAME: &'static str;
     /// Default enqueue and processing options, set in `#[task(...)]`.
     const OPTIONS: TaskOptions;
+
+    /// The JSON Schema (draft 2020-12) of the payload, with the rules as keywords; see
+    /// [`crate::schema`] for what it states.
+    fn json_schema() -> serde_json::Value {
+        crate::schema::task_schema::<Self>()
+    }
 }
 
 /// Options declared on a task type with `#[task(...)]`.

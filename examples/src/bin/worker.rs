@@ -1,4 +1,4 @@
-//! The example worker: a CLI with `work`, `enqueue`, `validate` and `tasks`.
+//! The example worker: a CLI with `work`, `enqueue`, `validate`, `tasks` and `schema`.
 
 vetted::main! {
     handlers: [vetted_examples::send_welcome, vetted_examples::make_thumbnail],

@@ -18,11 +18,20 @@ pub(crate) fn expand(task: &CheckedTask) -> TokenStream {
         &task.fields,
         &task.krate,
     );
+    let schema_impl = crate::schema::schema_impl(
+        &item_struct.ident,
+        &item_struct.generics,
+        &item_struct.attrs,
+        &item_struct.fields,
+        &task.fields,
+        &task.krate,
+    );
     quote! {
         #item
         const _: () = {
             #task_impl
             #validate_impl
+            #schema_impl
         };
     }
 }

@@ -22,6 +22,8 @@ pub(crate) enum Command {
     Validate(ValidateArgs),
     /// List the task types this binary handles.
     Tasks,
+    /// Print the JSON Schema of a task type's payload, or of every type by name.
+    Schema(SchemaArgs),
     /// Show tasks refused by reason and signatures by key id, counted by every worker,
     /// and the queue counters.
     Stats(StatsArgs),
@@ -102,6 +104,12 @@ pub(crate) struct ValidateArgs {
     pub(crate) task_type: String,
     /// JSON payload, or `-` to read it from standard input.
     pub(crate) json: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SchemaArgs {
+    /// Task type name (default: every registered type, as one object keyed by name).
+    pub(crate) task_type: Option<String>,
 }
 
 fn parse_queue(s: &str) -> Result<(String, u32), String> {

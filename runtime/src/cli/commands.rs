@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::args::{Command, Connection, EnqueueArgs, ValidateArgs, WorkArgs};
+use super::args::{Command, Connection, EnqueueArgs, SchemaArgs, ValidateArgs, WorkArgs};
 use super::stats::stats;
 use super::{App, BoxError};
 use crate::broker::redis::RedisBroker;
@@ -20,6 +20,7 @@ pub(super) async fn run(app: App, command: Command) -> Result<ExitCode, BoxError
         Command::Validate(args) => validate(&app, &args),
         Command::Tasks => Ok(tasks(&app)),
         Command::Stats(args) => stats(&app, args).await,
+        Command::Schema(args) => schema(&app, &args),
     }
 }
 
@@ -133,6 +134,23 @@ fn tasks(app: &App) -> ExitCode {
         );
     }
     ExitCode::SUCCESS
+}
+
+fn schema(app: &App, args: &SchemaArgs) -> Result<ExitCode, BoxError> {
+    let schema = match &args.task_type {
+        Some(name) => app
+            .registry
+            .get(name)
+            .ok_or_else(|| unknown_type(name))?
+            .json_schema(),
+        None => {
+            let all = app.registry.entries().into_iter();
+            let by_name = all.map(|(name, entry)| (name.to_owned(), entry.json_schema()));
+            serde_json::Value::Object(by_name.collect())
+        }
+    };
+    println!("{}", serde_json::to_string_pretty(&schema)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 fn unknown_type(name: &str) -> BoxError {

@@ -1,5 +1,5 @@
 //! The worker binary that `vetted::main!` generates: a clap CLI with `work`, `enqueue`,
-//! `validate`, `tasks` and `stats`.
+//! `validate`, `tasks`, `schema` and `stats`.
 
 mod args;
 mod commands;
