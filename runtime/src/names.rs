@@ -59,3 +59,44 @@ mod tests {
         assert!(check_task_id(&"i".repeat(257)).is_err());
     }
 }
+
+/// Longest part of a name written to a log line.
+const MAX_LOGGED_BYTES: usize = 128;
+
+/// A name read from the queue (task id, queue, task type), as it may be logged: escaped
+/// by its `Debug` form, so control characters cannot forge log lines, and cut to 128
+/// bytes, so a huge id cannot flood the log.
+pub(crate) struct LogName<'a>(&'a str);
+
+/// Wraps a name for logging with `?`.
+pub(crate) fn log_name(name: &str) -> LogName<'_> {
+    LogName(name)
+}
+
+impl std::fmt::Debug for LogName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut end = self.0.len().min(MAX_LOGGED_BYTES);
+        while !self.0.is_char_boundary(end) {
+            end -= 1;
+        }
+        write!(f, "{:?}", &self.0[..end])?;
+        if end < self.0.len() {
+            write!(f, "+{}B", self.0.len() - end)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod log_name_tests {
+    use super::log_name;
+
+    #[test]
+    fn logged_names_are_escaped_and_cut() {
+        assert_eq!(format!("{:?}", log_name("a\nFAKE")), r#""a\nFAKE""#);
+        let long = "é".repeat(100);
+        let logged = format!("{:?}", log_name(&long));
+        assert!(logged.ends_with("+72B"), "{logged}");
+        assert!(logged.len() < 140);
+    }
+}

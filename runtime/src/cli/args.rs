@@ -52,8 +52,8 @@ pub(crate) struct WorkArgs {
     #[command(flatten)]
     pub(crate) connection: Connection,
     /// Tasks processed at once (default: the number of CPUs).
-    #[arg(long)]
-    pub(crate) concurrency: Option<usize>,
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) concurrency: Option<u32>,
     /// A queue to serve, as `name` or `name=priority`; repeat for several
     /// (default: the queues of the registered task types).
     #[arg(long = "queue", value_name = "NAME[=PRIORITY]", value_parser = parse_queue)]
@@ -117,7 +117,9 @@ fn parse_queue(s: &str) -> Result<(String, u32), String> {
         Some((name, p)) => (
             name,
             p.parse::<u32>()
-                .map_err(|_| format!("bad priority in `{s}`"))?,
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| format!("bad priority in `{s}`; use a whole number of 1 or more"))?,
         ),
         None => (s, 1),
     };
@@ -139,6 +141,10 @@ mod tests {
         assert_eq!(parse_queue("critical=6"), Ok(("critical".to_owned(), 6)));
         assert_eq!(parse_queue("default"), Ok(("default".to_owned(), 1)));
         assert!(parse_queue("x=high").is_err());
+        assert!(
+            parse_queue("x=0").is_err(),
+            "a zero priority would silently drop the queue"
+        );
         assert!(parse_queue("a{b}").is_err());
     }
 }

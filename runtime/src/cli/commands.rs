@@ -47,7 +47,7 @@ async fn work(app: App, args: WorkArgs) -> Result<ExitCode, BoxError> {
     let worker = builder
         .configure(|config| {
             if let Some(n) = args.concurrency {
-                config.concurrency = n;
+                config.concurrency = n as usize;
             }
             config.queues = args.queues;
             config.strict_priority = args.strict_priority;

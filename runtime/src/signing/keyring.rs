@@ -33,6 +33,9 @@ pub(crate) enum Lookup<'a> {
     Unknown,
 }
 
+/// Largest key ring file read; a ring of a few keys is well under 1 KiB.
+const MAX_FILE_BYTES: u64 = 64 * 1024;
+
 impl KeyRing {
     /// Loads the ring from the `VETTED_KEYRING` environment variable.
     pub fn from_env() -> Result<Self, KeyRingError> {
@@ -47,12 +50,22 @@ impl KeyRing {
         Self::parse(&Zeroizing::new(text))
     }
 
-    /// Loads the ring from a file holding key ring text.
+    /// Loads the ring from a file holding key ring text (at most 64 KiB).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, KeyRingError> {
+        use std::io::Read;
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| KeyRingError::Unreadable(format!("{}: {err}", path.display())))?;
-        Self::parse(&Zeroizing::new(text))
+        let unreadable = |err: &dyn std::fmt::Display| {
+            KeyRingError::Unreadable(format!("{}: {err}", path.display()))
+        };
+        let file = std::fs::File::open(path).map_err(|e| unreadable(&e))?;
+        let mut text = Zeroizing::new(String::new());
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(|e| unreadable(&e))?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(unreadable(&"larger than 64 KiB; is this a key ring file?"));
+        }
+        Self::parse(&text)
     }
 
     /// Parses key ring text (see `docs/signing.md`).

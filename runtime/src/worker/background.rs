@@ -1,6 +1,7 @@
 //! The worker's periodic jobs: lease extension, heartbeat, forwarding of due tasks,
 //! lease recovery and deletion of expired completed tasks.
 
+use crate::names::log_name;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -42,7 +43,9 @@ pub(crate) async fn extend_leases(shared: Arc<Shared>) {
         for (queue, ids) in shared.inflight.renewable(now) {
             match shared.broker.extend_leases(&queue, &ids, until).await {
                 Ok(()) => shared.inflight.extended(&ids, until),
-                Err(e) => tracing::warn!(queue = ?queue, error = %e, "lease extension failed"),
+                Err(e) => {
+                    tracing::warn!(queue = ?log_name(&queue), error = %e, "lease extension failed")
+                }
             }
         }
     })
@@ -85,7 +88,7 @@ pub(crate) async fn forward(shared: Arc<Shared>) {
     every(shared, interval, false, |shared| async move {
         for queue in shared.plan.names() {
             if let Err(e) = shared.broker.forward_due(&queue, SystemTime::now()).await {
-                tracing::warn!(queue = ?queue, error = %e, "forwarding failed");
+                tracing::warn!(queue = ?log_name(&queue), error = %e, "forwarding failed");
             }
         }
     })
@@ -102,7 +105,7 @@ pub(crate) async fn janitor(shared: Arc<Shared>) {
                 .delete_expired_completed(&queue, SystemTime::now())
                 .await
             {
-                tracing::warn!(queue = ?queue, error = %e, "janitor failed");
+                tracing::warn!(queue = ?log_name(&queue), error = %e, "janitor failed");
             }
         }
     })
@@ -122,7 +125,9 @@ pub(crate) async fn recover(shared: Arc<Shared>) {
                         recover_one(&shared, &queue, lease).await;
                     }
                 }
-                Err(e) => tracing::warn!(queue = ?queue, error = %e, "lease recovery failed"),
+                Err(e) => {
+                    tracing::warn!(queue = ?log_name(&queue), error = %e, "lease recovery failed")
+                }
             }
         }
     })
@@ -158,10 +163,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     };
     match result {
         Ok(()) => {
-            tracing::info!(task_id = ?lease.id, queue = ?queue, "recovered task with expired lease")
+            tracing::info!(task_id = ?log_name(&lease.id), queue = ?log_name(&queue), "recovered task with expired lease")
         }
         Err(e) => {
-            tracing::warn!(task_id = ?lease.id, queue = ?queue, error = %e, "recovery of task failed")
+            tracing::warn!(task_id = ?log_name(&lease.id), queue = ?log_name(&queue), error = %e, "recovery of task failed")
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Taking the next task (asynq-protocol §5.7), measured before it is read.
 
+use crate::names::log_name;
 use std::time::SystemTime;
 
 use redis::Value;
@@ -41,10 +42,14 @@ pub(crate) async fn dequeue(
 fn log(found: &Dequeued) {
     match found {
         Dequeued::Task { queue, id, message } => {
-            debug!(%queue, %id, len = message.len(), "task dequeued");
+            debug!(queue = ?log_name(queue), task_id = ?log_name(id), len = message.len(), "task dequeued");
         }
-        Dequeued::Oversize { queue, id, len } => debug!(%queue, %id, len, "oversize task dequeued"),
-        Dequeued::Dangling { queue, id } => debug!(%queue, %id, "dangling task id dequeued"),
+        Dequeued::Oversize { queue, id, len } => {
+            debug!(queue = ?log_name(queue), task_id = ?log_name(id), len, "oversize task dequeued")
+        }
+        Dequeued::Dangling { queue, id } => {
+            debug!(queue = ?log_name(queue), task_id = ?log_name(id), "dangling task id dequeued")
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 //! Creating tasks: Enqueue and Schedule (asynq-protocol §5.0, §5.1, §5.3).
 
+use crate::names::log_name;
 use std::time::SystemTime;
 
 use redis::aio::ConnectionManager;
@@ -32,7 +33,7 @@ pub(crate) async fn enqueue(
             } else {
                 "pending"
             };
-            debug!(queue = %message.queue, id = %message.id, state, "task enqueued");
+            debug!(queue = ?log_name(&message.queue), task_id = ?log_name(&message.id), state, "task enqueued");
             Ok(())
         }
         0 => Err(BrokerError::TaskIdConflict),
