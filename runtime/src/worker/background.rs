@@ -163,10 +163,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     };
     match result {
         Ok(()) => {
-            tracing::info!(task_id = ?log_name(&lease.id), queue = ?log_name(&queue), "recovered task with expired lease")
+            tracing::info!(task_id = ?log_name(&lease.id), queue = ?log_name(queue), "recovered task with expired lease")
         }
         Err(e) => {
-            tracing::warn!(task_id = ?log_name(&lease.id), queue = ?log_name(&queue), error = %e, "recovery of task failed")
+            tracing::warn!(task_id = ?log_name(&lease.id), queue = ?log_name(queue), error = %e, "recovery of task failed")
         }
     }
 }

@@ -109,7 +109,7 @@ async fn quarantine(
     id: &str,
     rejection: Rejection,
 ) -> Result<Outcome, BrokerError> {
-    tracing::warn!(task_id = ?log_name(&id), queue = ?log_name(&queue), reason = rejection.reason.code(), "task quarantined");
+    tracing::warn!(task_id = ?log_name(id), queue = ?log_name(queue), reason = rejection.reason.code(), "task quarantined");
     let error = rejection.to_string();
     shared
         .broker
@@ -300,7 +300,7 @@ async fn record(
     attempt: Attempt,
 ) -> Result<Outcome, BrokerError> {
     if !shared.inflight.holds_lease(task.id, SystemTime::now()) {
-        tracing::warn!(task_id = ?log_name(&task.id), queue = ?log_name(&task.queue), "lease lost; leaving the task to recovery");
+        tracing::warn!(task_id = ?log_name(task.id), queue = ?log_name(task.queue), "lease lost; leaving the task to recovery");
         return Ok(Outcome::LeaseLost);
     }
     let broker = shared.broker.as_ref();
@@ -313,7 +313,7 @@ async fn record(
     };
     let error = match attempt {
         Attempt::Done(Ok(())) => {
-            tracing::debug!(task_id = ?log_name(&task.id), queue = ?log_name(&task.queue), "task completed");
+            tracing::debug!(task_id = ?log_name(task.id), queue = ?log_name(task.queue), "task completed");
             if let Some(one_time) = limits.one_time {
                 let ttl = one_time.marker_ttl(SystemTime::now());
                 broker.record_completion(task, ttl).await?;
@@ -341,7 +341,7 @@ async fn record(
         Attempt::TimedOut => DEADLINE_EXCEEDED.to_owned(),
         Attempt::LeaseLost => return Ok(Outcome::LeaseLost),
     };
-    tracing::warn!(task_id = ?log_name(&task.id), queue = ?log_name(&task.queue), retried = message.retried, "task failed");
+    tracing::warn!(task_id = ?log_name(task.id), queue = ?log_name(task.queue), retried = message.retried, "task failed");
     failure(error)
         .retry_or_archive(broker, default_retry_delay)
         .await
