@@ -38,13 +38,15 @@ pub(crate) async fn dequeue(
     Ok(None)
 }
 
+/// Ids come from Redis, so they are logged with `Debug`: a line break in one cannot
+/// start a forged log line.
 fn log(found: &Dequeued) {
     match found {
         Dequeued::Task { queue, id, message } => {
-            debug!(%queue, %id, len = message.len(), "task dequeued");
+            debug!(?queue, ?id, len = message.len(), "task dequeued");
         }
-        Dequeued::Oversize { queue, id, len } => debug!(%queue, %id, len, "oversize task dequeued"),
-        Dequeued::Dangling { queue, id } => debug!(%queue, %id, "dangling task id dequeued"),
+        Dequeued::Oversize { queue, id, len } => debug!(?queue, ?id, len, "oversize task dequeued"),
+        Dequeued::Dangling { queue, id } => debug!(?queue, ?id, "dangling task id dequeued"),
     }
 }
 
