@@ -98,7 +98,11 @@ pub(crate) async fn recover(shared: Arc<Shared>) {
     every(shared, interval, true, |shared| async move {
         let cutoff = SystemTime::now() - shared.config.recover_margin;
         for queue in shared.plan.names() {
-            match shared.broker.expired_leases(&queue, cutoff).await {
+            let expired = shared
+                .broker
+                .expired_leases(&queue, cutoff, shared.max_message_bytes)
+                .await;
+            match expired {
                 Ok(expired) => {
                     for lease in expired {
                         recover_one(&shared, &queue, lease).await;
@@ -121,6 +125,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
         .as_deref()
         .map(|raw| (raw, TaskMessage::decode(raw, &shared.checker.limits)));
     let result = match decoded {
+        None if lease.len > shared.max_message_bytes => {
+            let rejection = Rejection::new(Reason::Oversize).with_len(lease.len);
+            quarantine(shared, task, rejection).await
+        }
         Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
             let max_retry = u32::try_from(message.retry).unwrap_or(0);
             let failure = Failure {
@@ -135,8 +143,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
                 .await
                 .map(drop)
         }
-        Some((_, Ok(_))) => quarantine(shared, task, Reason::KeyMismatch).await,
-        Some((_, Err(_))) | None => quarantine(shared, task, Reason::MalformedMessage).await,
+        Some((_, Ok(_))) => quarantine(shared, task, Rejection::new(Reason::KeyMismatch)).await,
+        Some((_, Err(_))) | None => {
+            quarantine(shared, task, Rejection::new(Reason::MalformedMessage)).await
+        }
     };
     match result {
         Ok(()) => {
@@ -151,11 +161,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
 async fn quarantine(
     shared: &Shared,
     task: TaskRef<'_>,
-    reason: Reason,
+    rejection: Rejection,
 ) -> Result<(), crate::broker::BrokerError> {
-    shared.counters.record(reason, None);
-    shared
-        .broker
-        .quarantine(task, &Rejection::new(reason).to_string())
-        .await
+    let reason = rejection.reason.code();
+    tracing::warn!(task_id = ?task.id, queue = ?task.queue, reason, "task quarantined");
+    shared.counters.record(rejection.reason, None);
+    shared.broker.quarantine(task, &rejection.to_string()).await
 }
