@@ -361,10 +361,11 @@ impl Arena {
         assert_eq!(self.calls.count(id), 0, "{id} must never reach a handler");
     }
 
-    /// Asserts a log line names the task and the reason code.
+    /// Asserts a log line names the task (as `Debug` writes it, so escaped) and the
+    /// reason code.
     #[track_caller]
     pub fn assert_logged(&self, id: &str, code: &str) {
-        let lines = capture::log_lines_with(id);
+        let lines = capture::log_lines_with(&format!("{id:?}"));
         assert!(
             lines
                 .iter()
