@@ -400,6 +400,28 @@ async fn expired_leases_give_a_lease_to_an_active_id_without_one() {
 }
 
 #[tokio::test]
+async fn expired_leases_drop_a_lease_entry_whose_id_is_not_active() {
+    let server = RedisServer::start();
+    let broker = broker(&server).await;
+    let mut redis = server.connection();
+    broker
+        .enqueue(&message("default", "waiting"), None)
+        .await
+        .unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", "waiting", 1).unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", "nowhere", 1).unwrap();
+
+    let expired = broker
+        .expired_leases("default", SystemTime::now(), 1 << 20)
+        .await
+        .unwrap();
+
+    assert!(expired.is_empty(), "{expired:?}");
+    assert_eq!(redis.zcard::<_, i64>("asynq:{default}:lease").unwrap(), 0);
+    assert_eq!(redis.llen::<_, i64>("asynq:{default}:pending").unwrap(), 1);
+}
+
+#[tokio::test]
 async fn delete_expired_completed_removes_tasks_past_retention_in_batches() {
     let server = RedisServer::start();
     let broker = broker(&server).await;

@@ -220,9 +220,10 @@ pub trait Broker: Send + Sync + 'static {
     /// Lists active tasks of `queue` whose lease ended before `cutoff`, with the `msg` of
     /// each that is at most `max_message_bytes` long (a longer one is measured, not read).
     ///
-    /// An id in `active` with no lease entry (deleted by hand or evicted, asynq#1144) is
-    /// first given a lease that ends now, so that a later call lists it once that lease
-    /// is past `cutoff` too.
+    /// The lease set is repaired first: an id in `active` with no lease entry (deleted by
+    /// hand or evicted, asynq#1144) is given a lease that ends now, so that a later call
+    /// lists it once that lease is past `cutoff` too; an expired lease entry whose id is
+    /// not in `active` is removed rather than listed.
     async fn expired_leases(
         &self,
         queue: &str,

@@ -281,3 +281,16 @@ async fn an_active_id_without_lease_gets_one_when_leases_are_listed() {
     assert_eq!((unread[0].message.as_deref(), unread[0].len), (None, 1));
     assert_eq!(read[0].message.as_deref(), Some(&b"m"[..]));
 }
+
+#[tokio::test]
+async fn an_expired_lease_of_an_id_that_is_not_active_is_dropped() {
+    let (broker, clock) = broker_with_clock();
+    broker.push_raw_pending("q", "waiting", Some(b"m".to_vec()));
+    broker.store().queue_mut("q").lease.add("waiting", 0);
+    let now = *clock.lock().unwrap();
+
+    let listed = broker.expired_leases("q", now, usize::MAX).await.unwrap();
+
+    assert!(listed.is_empty());
+    assert!(!broker.store().queue_mut("q").lease.contains("waiting"));
+}

@@ -38,8 +38,9 @@ impl Store {
     }
 
     /// Active tasks of `queue` whose lease ends at or before `cutoff`, earliest first,
-    /// with their `msg` when it is at most `max_message_bytes` long. An active id with no
-    /// lease first gets one ending at `now`, as the Redis broker does.
+    /// with their `msg` when it is at most `max_message_bytes` long. As in the Redis
+    /// broker, an active id with no lease first gets one ending at `now`, and an expired
+    /// lease of an id that is not active is removed instead of listed.
     pub(super) fn expired_leases(
         &mut self,
         queue: &str,
@@ -55,7 +56,14 @@ impl Store {
                 queue.lease.add(id, unix_secs(now));
             }
         }
-        let expired = queue.lease.up_to(unix_secs(cutoff));
+        let (expired, stale): (Vec<String>, Vec<String>) = queue
+            .lease
+            .up_to(unix_secs(cutoff))
+            .into_iter()
+            .partition(|id| queue.active.contains(id));
+        for id in &stale {
+            queue.lease.remove(id);
+        }
         expired
             .into_iter()
             .map(|id| {
