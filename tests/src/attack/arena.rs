@@ -374,6 +374,14 @@ impl Arena {
         );
     }
 
+    /// Asserts no log line records a refusal of `id`.
+    #[track_caller]
+    pub fn assert_never_refused(&self, id: &str) {
+        let lines = capture::log_lines_with(&format!("{id:?}"));
+        let refusals: Vec<&String> = lines.iter().filter(|l| l.contains("reason=")).collect();
+        assert!(refusals.is_empty(), "{id} was refused: {refusals:#?}");
+    }
+
     /// Asserts the canary is nowhere: captured logs, panic messages, heartbeat records
     /// seen while waiting, and the `error_msg` of every task hash.
     #[track_caller]
