@@ -310,3 +310,40 @@ async fn c11_unknown_future_fields_survive_retry_archive_and_completion() {
     }
     assert!(label_was_parsed("c11-ok"));
 }
+
+#[tokio::test]
+async fn the_heartbeat_never_copies_a_payload_into_asynq_workers() {
+    let arena = Arena::start().await;
+    let label = format!("{CANARY}heartbeat");
+    let id = arena
+        .client
+        .enqueue(&Note::new(&label, "gate"))
+        .await
+        .unwrap()
+        .id;
+    let worker = arena.spawn(arena.builder());
+    let mut record = Vec::new();
+    arena
+        .wait_for("the running task in the heartbeat", |redis| {
+            let keys: Vec<String> = redis.keys("asynq:workers:*").unwrap_or_default();
+            record = keys
+                .iter()
+                .find_map(|key| redis.hget::<_, _, Option<Vec<u8>>>(key, &id).ok().flatten())
+                .unwrap_or_default();
+            !record.is_empty()
+        })
+        .await;
+    let info = vetted::wire::WorkerInfo::decode(&record).expect("WorkerInfo decodes");
+    assert_eq!(
+        (info.task_id.as_str(), info.task_type.as_str()),
+        (id.as_str(), "atk:note")
+    );
+    assert!(info.task_payload.is_empty(), "no payload copy");
+    assert!(!vetted_tests::attack::contains(&record, CANARY.as_bytes()));
+    arena.gate.open();
+    arena.wait_settled().await;
+    worker.stop().await;
+    arena.assert_handled_once(&[&id]);
+    assert!(label_was_parsed(&label));
+    arena.assert_no_canary();
+}
