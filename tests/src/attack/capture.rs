@@ -9,16 +9,21 @@ use tracing_subscriber::fmt::MakeWriter;
 static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 static PANICS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
-/// Installs the process-wide log subscriber and panic hook, once.
+/// Installs the process-wide log subscriber and panic hook, once, at TRACE level.
 ///
-/// The subscriber records every event at TRACE level, formatted with all its fields,
-/// into a buffer shared by every test of the binary: a leak from any test fails the
-/// canary check of all of them, which only widens what is checked.
+/// The subscriber records every event, formatted with all its fields, into a buffer
+/// shared by every test of the binary: a leak from any test fails the canary check of
+/// all of them, which only widens what is checked.
 pub fn install() {
+    install_at(tracing::Level::TRACE);
+}
+
+/// Like [`install`], recording events at `level` and above; the first call decides.
+pub fn install_at(level: tracing::Level) {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
+            .with_max_level(level)
             .with_ansi(false)
             .with_writer(Buffer)
             .finish();

@@ -251,9 +251,12 @@ impl Gate {
     }
 }
 
+/// What the program printed for one task: `(task id, stdout)`.
+type Printed = (String, Vec<u8>);
+
 /// What the `atk:job` handler's program printed, per task id.
 #[derive(Clone, Debug, Default)]
-pub struct Outputs(Arc<Mutex<Vec<(String, Vec<u8>)>>>);
+pub struct Outputs(Arc<Mutex<Vec<Printed>>>);
 
 impl Outputs {
     fn record(&self, id: &str, output: Vec<u8>) {
