@@ -344,7 +344,10 @@ async fn expired_leases_lists_tasks_past_the_cutoff_even_without_a_hash() {
     make_active(&mut redis, "ghost", None);
     let cutoff = SystemTime::now() - Duration::from_secs(30);
 
-    let mut expired = broker.expired_leases("default", cutoff).await.unwrap();
+    let mut expired = broker
+        .expired_leases("default", cutoff, 1 << 20)
+        .await
+        .unwrap();
 
     expired.sort_by(|a, b| a.id.cmp(&b.id));
     let late = message("default", "late").encode();
@@ -353,14 +356,69 @@ async fn expired_leases_lists_tasks_past_the_cutoff_even_without_a_hash() {
         [
             ExpiredLease {
                 id: "ghost".into(),
-                message: None
+                message: None,
+                len: 0,
             },
             ExpiredLease {
                 id: "late".into(),
-                message: Some(late)
+                len: late.len(),
+                message: Some(late),
             },
         ]
     );
+}
+
+#[tokio::test]
+async fn expired_leases_give_a_lease_to_an_active_id_without_one() {
+    let server = RedisServer::start();
+    let broker = broker(&server).await;
+    let mut redis = server.connection();
+    let _: () = redis.lpush("asynq:{default}:active", "leaseless").unwrap();
+    let before = unix_secs(SystemTime::now());
+
+    let now = broker
+        .expired_leases(
+            "default",
+            SystemTime::now() - Duration::from_secs(30),
+            1 << 20,
+        )
+        .await
+        .unwrap();
+    assert!(
+        now.is_empty(),
+        "not listed before the margin has passed: {now:?}"
+    );
+
+    let score: f64 = redis.zscore("asynq:{default}:lease", "leaseless").unwrap();
+    assert_between(score as i64, before, unix_secs(SystemTime::now()));
+    let later = broker
+        .expired_leases("default", in_secs(60), 1 << 20)
+        .await
+        .unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].id, "leaseless");
+}
+
+#[tokio::test]
+async fn expired_leases_drop_a_lease_entry_whose_id_is_not_active() {
+    let server = RedisServer::start();
+    let broker = broker(&server).await;
+    let mut redis = server.connection();
+    broker
+        .enqueue(&message("default", "waiting"), None)
+        .await
+        .unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", "waiting", 1).unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", "nowhere", 1).unwrap();
+
+    let expired = broker
+        .expired_leases("default", SystemTime::now(), 1 << 20)
+        .await
+        .unwrap();
+
+    assert!(expired.is_empty(), "{expired:?}");
+    assert_eq!(redis.zcard::<_, i64>("asynq:{default}:lease").unwrap(), 0);
+    assert_eq!(redis.llen::<_, i64>("asynq:{default}:pending").unwrap(), 1);
 }
 
 #[tokio::test]

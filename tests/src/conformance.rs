@@ -131,6 +131,7 @@ macro_rules! conformance_suite {
             outcomes_of_a_task_not_active_fail_not_found,
             extend_leases_moves_the_expiry,
             expired_leases_respect_the_cutoff,
+            expired_leases_measure_before_reading,
             oversize_message_is_leased_unread,
             dangling_id_is_leased_without_message,
             quarantine_archives_the_record,

@@ -1,5 +1,6 @@
 //! Shared helpers for vetted integration tests.
 
+pub mod attack;
 pub mod conformance;
 pub mod fixtures;
 pub mod fuzz_entry;

@@ -262,8 +262,11 @@ impl Broker for InspectedRedis {
         &self,
         queue: &str,
         cutoff: SystemTime,
+        max_message_bytes: usize,
     ) -> Result<Vec<ExpiredLease>, BrokerError> {
-        self.broker.expired_leases(queue, cutoff).await
+        self.broker
+            .expired_leases(queue, cutoff, max_message_bytes)
+            .await
     }
 
     async fn delete_expired_completed(

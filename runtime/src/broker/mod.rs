@@ -67,8 +67,11 @@ pub enum Dequeued {
 pub struct ExpiredLease {
     /// Task id.
     pub id: String,
-    /// Its raw `msg`, or `None` when the hash or field is missing.
+    /// Its raw `msg`, or `None` when the hash or field is missing or the `msg` is over
+    /// the cap given to [`Broker::expired_leases`].
     pub message: Option<Vec<u8>>,
+    /// Length of its `msg` in bytes, measured before reading it; 0 when missing.
+    pub len: usize,
 }
 
 /// Counters of one queue, as the asynq Inspector reports them.
@@ -221,11 +224,18 @@ pub trait Broker: Send + Sync + 'static {
     /// due id that has no task record. Returns how many ids left the two sets.
     async fn forward_due(&self, queue: &str, now: SystemTime) -> Result<usize, BrokerError>;
 
-    /// Lists active tasks of `queue` whose lease ended before `cutoff`.
+    /// Lists active tasks of `queue` whose lease ended before `cutoff`, with the `msg` of
+    /// each that is at most `max_message_bytes` long (a longer one is measured, not read).
+    ///
+    /// The lease set is repaired first: an id in `active` with no lease entry (deleted by
+    /// hand or evicted, asynq#1144) is given a lease that ends now, so that a later call
+    /// lists it once that lease is past `cutoff` too; an expired lease entry whose id is
+    /// not in `active` is removed rather than listed.
     async fn expired_leases(
         &self,
         queue: &str,
         cutoff: SystemTime,
+        max_message_bytes: usize,
     ) -> Result<Vec<ExpiredLease>, BrokerError>;
 
     /// Deletes completed tasks whose retention has run out.

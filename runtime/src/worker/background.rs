@@ -119,7 +119,11 @@ pub(crate) async fn recover(shared: Arc<Shared>) {
     every(shared, interval, true, |shared| async move {
         let cutoff = SystemTime::now() - shared.config.recover_margin;
         for queue in shared.plan.names() {
-            match shared.broker.expired_leases(&queue, cutoff).await {
+            let expired = shared
+                .broker
+                .expired_leases(&queue, cutoff, shared.max_message_bytes)
+                .await;
+            match expired {
                 Ok(expired) => {
                     for lease in expired {
                         recover_one(&shared, &queue, lease).await;
@@ -144,6 +148,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
         .as_deref()
         .map(|raw| (raw, TaskMessage::decode(raw, &shared.checker.limits)));
     let result = match decoded {
+        None if lease.len > shared.max_message_bytes => {
+            let rejection = Rejection::new(Reason::Oversize).with_len(lease.len);
+            quarantine(shared, task, rejection).await
+        }
         Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
             let max_retry = u32::try_from(message.retry).unwrap_or(0);
             let failure = Failure {
@@ -158,8 +166,10 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
                 .await
                 .map(drop)
         }
-        Some((_, Ok(_))) => quarantine(shared, task, Reason::KeyMismatch).await,
-        Some((_, Err(_))) | None => quarantine(shared, task, Reason::MalformedMessage).await,
+        Some((_, Ok(_))) => quarantine(shared, task, Rejection::new(Reason::KeyMismatch)).await,
+        Some((_, Err(_))) | None => {
+            quarantine(shared, task, Rejection::new(Reason::MalformedMessage)).await
+        }
     };
     match result {
         Ok(()) => {
@@ -171,10 +181,13 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     }
 }
 
-async fn quarantine(shared: &Shared, task: TaskRef<'_>, reason: Reason) -> Result<(), BrokerError> {
-    shared.counters.record(reason, None);
-    shared
-        .broker
-        .quarantine(task, &Rejection::new(reason).to_string())
-        .await
+async fn quarantine(
+    shared: &Shared,
+    task: TaskRef<'_>,
+    rejection: Rejection,
+) -> Result<(), crate::broker::BrokerError> {
+    let reason = rejection.reason.code();
+    tracing::warn!(task_id = ?log_name(task.id), queue = ?log_name(task.queue), reason, "task quarantined");
+    shared.counters.record(rejection.reason, None);
+    shared.broker.quarantine(task, &rejection.to_string()).await
 }

@@ -1,10 +1,11 @@
 //! The checks a dequeued message passes before its payload is parsed, cheapest first:
-//! message decode, key consistency, task type, payload size, signature, schema version
-//! and signed times.
+//! task id syntax (the rules the client enforces at enqueue), message decode, key
+//! consistency, task type, payload size, signature, schema version and signed times.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use crate::names::check_task_id;
 use crate::reason::{Reason, Rejection};
 use crate::registry::{ErasedTask, Registry};
 use crate::signing::{self, Claims, KeyRing, SignedFields};
@@ -56,6 +57,9 @@ impl Checker {
         raw: &[u8],
         now: u64,
     ) -> Result<Admitted, Box<Refused>> {
+        if check_task_id(id).is_err() {
+            return Err(Refused::new(Rejection::new(Reason::MalformedMessage), None));
+        }
         let message = TaskMessage::decode(raw, &self.limits)
             .map_err(|_| Refused::new(Rejection::new(Reason::MalformedMessage), None))?;
         if message.id != id || message.queue != queue {

@@ -13,7 +13,7 @@ pub async fn extend_leases_moves_the_expiry<B: Broker + Inspect>(broker: &B) {
     start(broker, queue, "t").await;
     assert_eq!(
         broker
-            .expired_leases(queue, after(now, 60))
+            .expired_leases(queue, after(now, 60), usize::MAX)
             .await
             .unwrap()
             .len(),
@@ -29,7 +29,7 @@ pub async fn extend_leases_moves_the_expiry<B: Broker + Inspect>(broker: &B) {
     assert_eq!(broker.list(queue, "lease").await, ["t"]);
     assert!(
         broker
-            .expired_leases(queue, after(now, 60))
+            .expired_leases(queue, after(now, 60), usize::MAX)
             .await
             .unwrap()
             .is_empty()
@@ -50,19 +50,26 @@ pub async fn expired_leases_respect_the_cutoff<B: Broker + Inspect>(broker: &B) 
     let expired = |id: &str| ExpiredLease {
         id: id.to_owned(),
         message: Some(message(queue, id).encode()),
+        len: message(queue, id).encode().len(),
     };
     assert!(
         broker
-            .expired_leases(queue, after(now, 9))
+            .expired_leases(queue, after(now, 9), usize::MAX)
             .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(
-        broker.expired_leases(queue, after(now, 50)).await.unwrap(),
+        broker
+            .expired_leases(queue, after(now, 50), usize::MAX)
+            .await
+            .unwrap(),
         [expired("early")]
     );
-    let both = broker.expired_leases(queue, after(now, 100)).await.unwrap();
+    let both = broker
+        .expired_leases(queue, after(now, 100), usize::MAX)
+        .await
+        .unwrap();
     assert_eq!(both, [expired("early"), expired("late")]);
 }
 
@@ -88,6 +95,28 @@ pub async fn oversize_message_is_leased_unread<B: Broker + Inspect>(broker: &B) 
     assert_eq!(broker.list(queue, "lease").await, ["big"]);
 }
 
+/// Recovery measures a message before reading it: one over the cap is listed by length.
+pub async fn expired_leases_measure_before_reading<B: Broker + Inspect>(broker: &B) {
+    let (queue, now) = ("measured", SystemTime::now());
+    let mut big = message(queue, "big");
+    big.payload = vec![b'x'; 4096];
+    broker.enqueue(&big, None).await.unwrap();
+    broker
+        .dequeue(&only(queue), after(now, 10), usize::MAX)
+        .await
+        .unwrap();
+    let len = big.encode().len();
+    let listed = |cap| broker.expired_leases(queue, after(now, 60), cap);
+    let unread = ExpiredLease {
+        id: "big".to_owned(),
+        message: None,
+        len,
+    };
+    assert_eq!(listed(1024).await.unwrap(), [unread]);
+    let read = listed(len).await.unwrap();
+    assert_eq!(read[0].message.as_deref(), Some(&big.encode()[..]));
+}
+
 /// An id with no record is reported as dangling and leased; recovery sees no message.
 pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: &B) {
     let (queue, now) = ("dangling", SystemTime::now());
@@ -102,12 +131,16 @@ pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: 
     );
     assert_eq!(broker.list(queue, "active").await, ["ghost"]);
     assert_eq!(broker.list(queue, "lease").await, ["ghost"]);
-    let expired = broker.expired_leases(queue, after(now, 60)).await.unwrap();
+    let expired = broker
+        .expired_leases(queue, after(now, 60), usize::MAX)
+        .await
+        .unwrap();
     assert_eq!(
         expired,
         [ExpiredLease {
             id: "ghost".to_owned(),
-            message: None
+            message: None,
+            len: 0,
         }]
     );
     assert_eq!(dequeue_any(broker, &only(queue)).await, None);

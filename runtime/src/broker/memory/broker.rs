@@ -100,8 +100,12 @@ impl Broker for MemoryBroker {
         &self,
         queue: &str,
         cutoff: SystemTime,
+        max_message_bytes: usize,
     ) -> Result<Vec<ExpiredLease>, BrokerError> {
-        Ok(self.store().expired_leases(queue, cutoff))
+        let now = self.now();
+        Ok(self
+            .store()
+            .expired_leases(queue, cutoff, max_message_bytes, now))
     }
 
     async fn delete_expired_completed(

@@ -201,7 +201,7 @@ async fn huge_times_and_ttls_do_not_panic() {
         .unwrap();
     assert!(
         broker
-            .expired_leases("q", UNIX_EPOCH)
+            .expired_leases("q", UNIX_EPOCH, usize::MAX)
             .await
             .unwrap()
             .is_empty()
@@ -263,4 +263,34 @@ async fn snapshots_follow_the_order_tasks_leave_in() {
         active[0].score,
         Some(super::time::from_unix_secs(super::time::unix_secs(lease)))
     );
+}
+
+#[tokio::test]
+async fn an_active_id_without_lease_gets_one_when_leases_are_listed() {
+    let (broker, clock) = broker_with_clock();
+    activate(&broker, "q", "t", b"m").await;
+    broker.store().queue_mut("q").lease.remove("t");
+    let now = *clock.lock().unwrap();
+    let earlier = now - Duration::from_secs(1);
+
+    let before_margin = broker.expired_leases("q", earlier, usize::MAX).await;
+    assert!(before_margin.unwrap().is_empty());
+    let unread = broker.expired_leases("q", now, 0).await.unwrap();
+    let read = broker.expired_leases("q", now, 1).await.unwrap();
+
+    assert_eq!((unread[0].message.as_deref(), unread[0].len), (None, 1));
+    assert_eq!(read[0].message.as_deref(), Some(&b"m"[..]));
+}
+
+#[tokio::test]
+async fn an_expired_lease_of_an_id_that_is_not_active_is_dropped() {
+    let (broker, clock) = broker_with_clock();
+    broker.push_raw_pending("q", "waiting", Some(b"m".to_vec()));
+    broker.store().queue_mut("q").lease.add("waiting", 0);
+    let now = *clock.lock().unwrap();
+
+    let listed = broker.expired_leases("q", now, usize::MAX).await.unwrap();
+
+    assert!(listed.is_empty());
+    assert!(!broker.store().queue_mut("q").lease.contains("waiting"));
 }

@@ -37,17 +37,40 @@ impl Store {
         }
     }
 
-    /// Active tasks of `queue` whose lease ends at or before `cutoff`, earliest first.
-    pub(super) fn expired_leases(&self, queue: &str, cutoff: SystemTime) -> Vec<ExpiredLease> {
-        let Some(queue) = self.queues.get(queue) else {
+    /// Active tasks of `queue` whose lease ends at or before `cutoff`, earliest first,
+    /// with their `msg` when it is at most `max_message_bytes` long. As in the Redis
+    /// broker, an active id with no lease first gets one ending at `now`, and an expired
+    /// lease of an id that is not active is removed instead of listed.
+    pub(super) fn expired_leases(
+        &mut self,
+        queue: &str,
+        cutoff: SystemTime,
+        max_message_bytes: usize,
+        now: SystemTime,
+    ) -> Vec<ExpiredLease> {
+        let Some(queue) = self.queues.get_mut(queue) else {
             return Vec::new();
         };
-        let expired = queue.lease.up_to(unix_secs(cutoff));
+        for id in &queue.active {
+            if !queue.lease.contains(id) {
+                queue.lease.add(id, unix_secs(now));
+            }
+        }
+        let (expired, stale): (Vec<String>, Vec<String>) = queue
+            .lease
+            .up_to(unix_secs(cutoff))
+            .into_iter()
+            .partition(|id| queue.active.contains(id));
+        for id in &stale {
+            queue.lease.remove(id);
+        }
         expired
             .into_iter()
             .map(|id| {
-                let message = queue.tasks.get(&id).map(|record| record.msg.clone());
-                ExpiredLease { id, message }
+                let msg = queue.tasks.get(&id).map(|record| &record.msg);
+                let len = msg.map_or(0, Vec::len);
+                let message = msg.filter(|m| m.len() <= max_message_bytes).cloned();
+                ExpiredLease { id, message, len }
             })
             .collect()
     }

@@ -39,6 +39,8 @@ pub(crate) async fn dequeue(
     Ok(None)
 }
 
+/// Ids come from Redis, so they are logged with `Debug`: a line break in one cannot
+/// start a forged log line.
 fn log(found: &Dequeued) {
     match found {
         Dequeued::Task { queue, id, message } => {

@@ -68,42 +68,48 @@ pub(crate) async fn forward_due(
     Ok(total)
 }
 
-/// Lists the tasks whose lease score is at or before `cutoff`, with their `msg` when
-/// the hash still has one.
+/// Lists expired leases (§5.15), giving a lease to active ids that have none and
+/// reading only the messages that are at most `max_message_bytes` long.
 pub(crate) async fn expired_leases(
     conn: &mut ConnectionManager,
     queue: &str,
     cutoff: SystemTime,
+    max_message_bytes: usize,
 ) -> Result<Vec<ExpiredLease>, BrokerError> {
     let reply: Vec<Value> = scripts::EXPIRED_LEASES
         .key(keys::lease(queue))
+        .key(keys::active(queue))
         .arg(unix_secs(cutoff))
         .arg(keys::task_key_prefix(queue))
+        .arg(max_message_bytes)
+        .arg(unix_secs(SystemTime::now()))
         .invoke_async(conn)
         .await
         .map_err(from_redis)?;
     reply.into_iter().map(parse_expired).collect()
 }
 
+/// Reads one `{id, len, msg or nil}` entry.
 fn parse_expired(entry: Value) -> Result<ExpiredLease, BrokerError> {
+    let malformed = || BrokerError::Unavailable("unexpected expired-lease reply".into());
     let Value::Array(items) = entry else {
-        return Err(BrokerError::Unavailable(
-            "unexpected expired-lease reply".into(),
-        ));
+        return Err(malformed());
     };
-    match items.as_slice() {
-        [Value::BulkString(id), Value::BulkString(message)] => Ok(ExpiredLease {
-            id: String::from_utf8_lossy(id).into_owned(),
-            message: Some(message.clone()),
-        }),
-        [Value::BulkString(id)] | [Value::BulkString(id), Value::Nil] => Ok(ExpiredLease {
-            id: String::from_utf8_lossy(id).into_owned(),
-            message: None,
-        }),
-        _ => Err(BrokerError::Unavailable(
-            "unexpected expired-lease reply".into(),
-        )),
-    }
+    let (id, len, message) = match items.as_slice() {
+        [
+            Value::BulkString(id),
+            Value::Int(len),
+            Value::BulkString(message),
+        ] => (id, len, Some(message.clone())),
+        [Value::BulkString(id), Value::Int(len)]
+        | [Value::BulkString(id), Value::Int(len), Value::Nil] => (id, len, None),
+        _ => return Err(malformed()),
+    };
+    Ok(ExpiredLease {
+        id: String::from_utf8_lossy(id).into_owned(),
+        message,
+        len: usize::try_from(*len).map_err(|_| malformed())?,
+    })
 }
 
 /// Deletes completed tasks whose retention ended at or before `now`, in batches.

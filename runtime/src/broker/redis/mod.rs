@@ -172,8 +172,9 @@ impl Broker for RedisBroker {
         &self,
         queue: &str,
         cutoff: SystemTime,
+        max_message_bytes: usize,
     ) -> Result<Vec<ExpiredLease>, BrokerError> {
-        maintenance::expired_leases(&mut self.conn(), queue, cutoff).await
+        maintenance::expired_leases(&mut self.conn(), queue, cutoff, max_message_bytes).await
     }
 
     async fn delete_expired_completed(

@@ -1,0 +1,192 @@
+//! Poison messages (issue 4, item 2): an undecodable `msg`, a dangling id, a message
+//! whose id or queue disagrees with its key, and a `msg` over the cap, in `pending` and
+//! in `active` with an expired lease. Each is quarantined on its own with its reason;
+//! the worker, lease recovery and every other task carry on. (Go asynq's recoverer
+//! aborts its whole pass on the first message it cannot decode.)
+
+use std::time::Duration;
+
+use redis::Commands;
+use vetted::wire::TaskMessage;
+use vetted::worker::WorkerConfig;
+use vetted_tests::attack::{
+    Arena, CANARY, garbage_message, hostile_label, note_json, signed, task_key,
+};
+
+/// A note signed by the worker's own key, under `id`, claiming `queue`.
+fn note_claiming(arena: &Arena, id: &str, queue: &str) -> TaskMessage {
+    let mut message = signed(
+        &arena.keyring,
+        "atk:note",
+        queue,
+        &note_json(&hostile_label("poison"), "ok"),
+        |_| {},
+    );
+    message.id = id.to_owned();
+    message
+}
+
+/// A note whose encoding is about `bytes` long, with the canary as padding.
+fn oversize_note(arena: &Arena, id: &str, bytes: usize) -> Vec<u8> {
+    let mut message = note_claiming(arena, id, "default");
+    message
+        .headers
+        .insert("x-pad".to_owned(), CANARY.repeat(bytes / CANARY.len()));
+    message.encode()
+}
+
+fn bytes_sent(arena: &Arena) -> u64 {
+    let info: String = redis::cmd("INFO")
+        .arg("stats")
+        .query(&mut arena.redis())
+        .expect("INFO stats");
+    info.lines()
+        .find_map(|l| l.strip_prefix("total_net_output_bytes:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("total_net_output_bytes in INFO")
+}
+
+fn fast_recovery(config: &mut WorkerConfig) {
+    config.lease_duration = Duration::from_secs(2);
+    config.lease_extend_interval = Duration::from_millis(300);
+    config.recover_interval = Duration::from_millis(100);
+    config.recover_margin = Duration::from_millis(200);
+}
+
+#[tokio::test]
+async fn poison_in_pending_is_quarantined_one_at_a_time() {
+    let arena = Arena::start().await;
+    let mut legit = vec![arena.legit().await];
+    arena.plant_bytes("default", "p-garbage", &garbage_message());
+    legit.push(arena.legit().await);
+    let _: () = arena
+        .redis()
+        .lpush("asynq:{default}:pending", "p-dangling")
+        .unwrap();
+    legit.push(arena.legit().await);
+    let wrong_id = note_claiming(&arena, "p-someone-else", "default");
+    arena.plant_bytes("default", "p-wrong-id", &wrong_id.encode());
+    let wrong_queue = note_claiming(&arena, "p-wrong-queue", "critical");
+    arena.plant_bytes("default", "p-wrong-queue", &wrong_queue.encode());
+    legit.push(arena.legit().await);
+    arena.plant_bytes(
+        "default",
+        "p-oversize",
+        &oversize_note(&arena, "p-oversize", 4 << 20),
+    );
+    legit.push(arena.legit().await);
+
+    arena.run_until_settled().await;
+
+    arena.assert_quarantined("default", "p-garbage", "malformed_message");
+    arena.assert_dropped("default", "p-dangling");
+    arena.assert_quarantined("default", "p-wrong-id", "key_mismatch");
+    arena.assert_quarantined("default", "p-wrong-queue", "key_mismatch");
+    arena.assert_quarantined("default", "p-oversize", "oversize");
+    let legit: Vec<&str> = legit.iter().map(String::as_str).collect();
+    arena.assert_handled_once(&legit);
+    arena.assert_no_canary();
+}
+
+#[tokio::test]
+async fn poison_in_the_lease_set_is_recovered_one_by_one() {
+    let arena = Arena::start().await;
+    // A legitimate task whose worker died: active, lease long expired, listed last.
+    let crashed = arena.legit().await;
+    let mut redis = arena.redis();
+    let _: String = redis
+        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
+        .unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", &crashed, 50).unwrap();
+    let _: () = redis
+        .hset(task_key("default", &crashed), "state", "active")
+        .unwrap();
+    // Poison, each listed before it (lower lease scores).
+    arena.plant_active("default", "l-garbage", Some(&garbage_message()), 1);
+    arena.plant_active("default", "l-no-hash", None, 2);
+    arena.plant_active("default", "l-no-msg", None, 3);
+    let _: () = redis
+        .hset(task_key("default", "l-no-msg"), "state", "active")
+        .unwrap();
+    let wrong_id = note_claiming(&arena, "l-someone-else", "default").encode();
+    arena.plant_active("default", "l-wrong-id", Some(&wrong_id), 4);
+    let wrong_queue = note_claiming(&arena, "l-wrong-queue", "low").encode();
+    arena.plant_active("default", "l-wrong-queue", Some(&wrong_queue), 5);
+    let huge = oversize_note(&arena, "l-oversize", 20 << 20);
+    arena.plant_active("default", "l-oversize", Some(&huge), 6);
+    drop(huge);
+    // A lease entry for an id that is not active: a stale record, dropped.
+    let stale = note_claiming(&arena, "l-stale", "default").encode();
+    let _: () = redis
+        .hset(task_key("default", "l-stale"), "msg", &stale)
+        .unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", "l-stale", 7).unwrap();
+    let fresh = arena.legit().await;
+    let sent_before = bytes_sent(&arena);
+
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("recovery of every expired lease", |redis| {
+            let leases: usize = redis.zcard("asynq:{default}:lease").unwrap_or(0);
+            let retried: Option<f64> = redis
+                .zscore("asynq:{default}:retry", &crashed)
+                .unwrap_or(None);
+            if retried.is_some() {
+                arena.make_retries_due("default");
+            }
+            leases == 0 && arena.calls.count(&crashed) == 1
+        })
+        .await;
+    arena.wait_settled().await;
+    assert!(worker.is_running(), "the worker survived");
+    worker.stop().await;
+
+    let sent = bytes_sent(&arena) - sent_before;
+    assert!(
+        sent < 5_000_000,
+        "recovery read {sent} bytes: the 20 MB msg was read"
+    );
+    arena.assert_quarantined("default", "l-garbage", "malformed_message");
+    arena.assert_dropped("default", "l-no-hash");
+    arena.assert_quarantined("default", "l-no-msg", "malformed_message");
+    arena.assert_quarantined("default", "l-wrong-id", "key_mismatch");
+    arena.assert_quarantined("default", "l-wrong-queue", "key_mismatch");
+    arena.assert_quarantined("default", "l-oversize", "oversize");
+    arena.assert_only_in("default", "l-stale", "none");
+    arena.assert_not_run("l-stale");
+    arena.assert_handled_once(&[&crashed, &fresh]);
+    arena.assert_no_canary();
+}
+
+#[tokio::test]
+async fn recovery_retries_a_crashed_task_as_asynq_does_and_it_then_runs() {
+    let arena = Arena::start().await;
+    let crashed = arena.legit().await;
+    let mut redis = arena.redis();
+    let _: String = redis
+        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
+        .unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", &crashed, 1).unwrap();
+
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("the crashed task in the retry set", |redis| {
+            let retried: Option<f64> = redis
+                .zscore("asynq:{default}:retry", &crashed)
+                .unwrap_or(None);
+            retried.is_some()
+        })
+        .await;
+    let stored = arena.stored("default", &crashed).unwrap();
+    assert_eq!(
+        (stored.retried, stored.error_msg.as_str()),
+        (1, "asynq: task lease expired")
+    );
+    arena.make_retries_due("default");
+    arena
+        .wait_for("the retry to run", |_| arena.calls.count(&crashed) == 1)
+        .await;
+    arena.wait_settled().await;
+    worker.stop().await;
+    arena.assert_handled_once(&[&crashed]);
+}

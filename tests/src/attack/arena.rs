@@ -1,0 +1,455 @@
+//! One real redis-server, a worker with every attack task type registered, raw Redis
+//! writes as an attacker would make them, and the checks every attack test ends with.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use redis::Commands;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use vetted::broker::redis::{QUARANTINED_TASK_TYPE, RedisBroker};
+use vetted::client::Client;
+use vetted::signing::KeyRing;
+use vetted::wire::{DecodeLimits, TaskMessage};
+use vetted::worker::{Worker, WorkerBuilder, WorkerConfig};
+
+use super::forge::{WORKER_RING, ring};
+use super::tasks::{Calls, Gate, Note, Outputs, job, ledger, note, order, payout, profile};
+use super::{CANARY, capture};
+use crate::redis_server::RedisServer;
+
+/// The queues the worker serves.
+pub const QUEUES: [&str; 3] = ["default", "critical", "low"];
+
+/// How long a test waits for the worker before failing.
+const WAIT_LIMIT: Duration = Duration::from_secs(40);
+
+/// A redis-server with a client, the worker's key ring and the handlers' records.
+pub struct Arena {
+    /// The server, stopped on drop.
+    pub server: RedisServer,
+    /// Our broker on it (for the worker and the legitimate client only).
+    pub broker: RedisBroker,
+    /// The worker's key ring.
+    pub keyring: Arc<KeyRing>,
+    /// A legitimate producer signing with it.
+    pub client: Client,
+    /// Task ids whose handler ran.
+    pub calls: Calls,
+    /// Holds `gate` notes.
+    pub gate: Gate,
+    /// Program outputs of `atk:job` tasks.
+    pub outputs: Outputs,
+    heartbeat_leaks: Mutex<Vec<String>>,
+}
+
+/// A worker running in the background until [`stop`](RunningWorker::stop).
+pub struct RunningWorker {
+    stop: oneshot::Sender<()>,
+    handle: JoinHandle<()>,
+}
+
+impl RunningWorker {
+    /// Shuts the worker down and checks that it ended by itself, without a panic.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        tokio::time::timeout(WAIT_LIMIT, self.handle)
+            .await
+            .expect("worker stops in time")
+            .expect("worker did not panic");
+    }
+
+    /// Whether the worker is still running (it must survive every attack).
+    pub fn is_running(&self) -> bool {
+        !self.handle.is_finished()
+    }
+}
+
+/// Settings that keep a test short: fast polling and upkeep, asynq's lease.
+pub fn fast(config: &mut WorkerConfig) {
+    config.concurrency = 4;
+    config.queues = QUEUES.iter().map(|q| ((*q).to_owned(), 1)).collect();
+    config.poll_interval = Duration::from_millis(10);
+    config.heartbeat_interval = Duration::from_millis(100);
+    config.lease_extend_interval = Duration::from_millis(100);
+    config.forward_interval = Duration::from_millis(50);
+    config.recover_interval = Duration::from_millis(100);
+    config.janitor_interval = Duration::from_millis(500);
+    config.shutdown_timeout = Duration::from_secs(2);
+}
+
+impl Arena {
+    /// Starts redis-server and connects; installs log and panic capture.
+    pub async fn start() -> Self {
+        capture::install();
+        let server = RedisServer::start();
+        let broker = RedisBroker::connect(&server.url())
+            .await
+            .expect("connect to the test redis-server");
+        let keyring = Arc::new(ring(WORKER_RING));
+        let client = Client::from_shared(Arc::new(broker.clone()), keyring.clone());
+        Self {
+            server,
+            broker,
+            keyring,
+            client,
+            calls: Calls::default(),
+            gate: Gate::default(),
+            outputs: Outputs::default(),
+            heartbeat_leaks: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// A synchronous connection for raw reads and writes.
+    pub fn redis(&self) -> redis::Connection {
+        self.server.connection()
+    }
+
+    /// A worker builder with every attack handler, the state they need, the worker's
+    /// ring and [`fast`] settings.
+    pub fn builder(&self) -> WorkerBuilder {
+        Worker::builder(self.broker.clone())
+            .handler::<note>()
+            .handler::<payout>()
+            .handler::<ledger>()
+            .handler::<profile>()
+            .handler::<order>()
+            .handler::<job>()
+            .shared_keyring(self.keyring.clone())
+            .state(self.calls.clone())
+            .state(self.gate.clone())
+            .state(self.outputs.clone())
+            .configure(fast)
+    }
+
+    /// Starts a worker from `builder` in the background.
+    pub fn spawn(&self, builder: WorkerBuilder) -> RunningWorker {
+        let worker = builder.build().expect("attack worker builds");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(worker.run(async move {
+            let _ = stopped.await;
+        }));
+        RunningWorker { stop, handle }
+    }
+
+    /// Runs a worker with [`builder`](Self::builder) until every queue is drained.
+    pub async fn run_until_settled(&self) {
+        self.run_until_settled_with(self.builder()).await;
+    }
+
+    /// Runs a worker from `builder` until every queue is drained.
+    pub async fn run_until_settled_with(&self, builder: WorkerBuilder) {
+        let worker = self.spawn(builder);
+        self.wait_settled().await;
+        assert!(worker.is_running(), "the worker survived");
+        worker.stop().await;
+    }
+
+    /// Waits until `pending` and `active` of every queue are empty.
+    pub async fn wait_settled(&self) {
+        self.wait_for("every queue to drain", |redis| {
+            QUEUES.iter().all(|q| {
+                llen(redis, &format!("asynq:{{{q}}}:pending")) == 0
+                    && llen(redis, &format!("asynq:{{{q}}}:active")) == 0
+            })
+        })
+        .await;
+    }
+
+    /// Polls `done` until it holds, sampling the heartbeat for the canary meanwhile.
+    pub async fn wait_for(&self, what: &str, mut done: impl FnMut(&mut redis::Connection) -> bool) {
+        let mut redis = self.redis();
+        let started = Instant::now();
+        loop {
+            self.sample_heartbeat(&mut redis);
+            if done(&mut redis) {
+                return;
+            }
+            assert!(
+                started.elapsed() < WAIT_LIMIT,
+                "timed out waiting for {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Enqueues a legitimate note through our client and returns its id.
+    pub async fn legit(&self) -> String {
+        self.legit_note("ok").await
+    }
+
+    /// Enqueues a legitimate note with `action` and returns its id.
+    pub async fn legit_note(&self, action: &str) -> String {
+        let label = format!("legit-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+        self.client
+            .enqueue(&Note::new(&label, action))
+            .await
+            .expect("legitimate enqueue")
+            .id
+    }
+
+    /// Writes `message` as its own task hash and pushes its id to `pending`, with raw
+    /// commands: `HSET` of `msg` and `state`, `LPUSH`, `SADD asynq:queues`.
+    pub fn plant(&self, message: &TaskMessage) -> String {
+        self.plant_bytes(&message.queue, &message.id, &message.encode());
+        message.id.clone()
+    }
+
+    /// Writes raw `msg` bytes under `queue`/`id` and pushes the id to `pending`.
+    pub fn plant_bytes(&self, queue: &str, id: &str, msg: &[u8]) {
+        let mut redis = self.redis();
+        let _: () = redis::pipe()
+            .hset_multiple(task_key(queue, id), &[("msg", msg), ("state", b"pending")])
+            .ignore()
+            .lpush(format!("asynq:{{{queue}}}:pending"), id)
+            .ignore()
+            .sadd("asynq:queues", queue)
+            .ignore()
+            .query(&mut redis)
+            .expect("raw plant");
+    }
+
+    /// Puts `id` in `active` with a lease that ended at Unix second `lease`, and its
+    /// hash with `msg` when given, as a crashed worker would leave it.
+    pub fn plant_active(&self, queue: &str, id: &str, msg: Option<&[u8]>, lease: i64) {
+        let mut redis = self.redis();
+        let mut pipe = redis::pipe();
+        pipe.lpush(format!("asynq:{{{queue}}}:active"), id)
+            .ignore()
+            .zadd(format!("asynq:{{{queue}}}:lease"), id, lease)
+            .ignore();
+        if let Some(msg) = msg {
+            pipe.hset_multiple(task_key(queue, id), &[("msg", msg), ("state", b"active")])
+                .ignore();
+        }
+        let _: () = pipe.query(&mut redis).expect("raw plant in active");
+    }
+
+    /// Moves every task of `queue`'s retry set to now, as if its backoff had passed.
+    pub fn make_retries_due(&self, queue: &str) {
+        let mut redis = self.redis();
+        let key = format!("asynq:{{{queue}}}:retry");
+        let ids: Vec<String> = redis.zrange(&key, 0, -1).expect("ZRANGE retry");
+        for id in ids {
+            let _: () = redis.zadd(&key, id, 0).expect("ZADD retry");
+        }
+    }
+
+    /// The decoded `msg` of a task, if its hash has one.
+    pub fn stored(&self, queue: &str, id: &str) -> Option<TaskMessage> {
+        let raw: Option<Vec<u8>> = self
+            .redis()
+            .hget(task_key(queue, id), "msg")
+            .expect("HGET msg");
+        raw.map(|raw| {
+            TaskMessage::decode(&raw, &DecodeLimits::default()).expect("stored msg decodes")
+        })
+    }
+
+    /// The `state` field of a task hash.
+    pub fn state(&self, queue: &str, id: &str) -> Option<String> {
+        self.redis()
+            .hget(task_key(queue, id), "state")
+            .expect("HGET state")
+    }
+
+    /// Whether `id` is in the list or sorted set `asynq:{queue}:<set>`.
+    pub fn holds(&self, queue: &str, set: &str, id: &str) -> bool {
+        let key = format!("asynq:{{{queue}}}:{set}");
+        let mut redis = self.redis();
+        let kind: String = redis::cmd("TYPE")
+            .arg(&key)
+            .query(&mut redis)
+            .expect("TYPE");
+        match kind.as_str() {
+            "list" => {
+                let ids: Vec<String> = redis.lrange(&key, 0, -1).expect("LRANGE");
+                ids.iter().any(|seen| seen == id)
+            }
+            "zset" => redis
+                .zscore::<_, _, Option<f64>>(&key, id)
+                .expect("ZSCORE")
+                .is_some(),
+            _ => false,
+        }
+    }
+
+    /// Asserts the task was archived with reason `code` before its handler, and is in
+    /// no other list.
+    #[track_caller]
+    pub fn assert_refused(&self, queue: &str, id: &str, code: &str) {
+        let message = self.stored(queue, id).expect("refused task keeps its hash");
+        assert_eq!(self.state(queue, id).as_deref(), Some("archived"), "{id}");
+        assert!(
+            message
+                .error_msg
+                .starts_with(&format!("vetted: reason={code}")),
+            "{id}: error_msg {:?}, expected {code}",
+            message.error_msg
+        );
+        self.assert_only_in(queue, id, "archived");
+        self.assert_not_run(id);
+        self.assert_logged(id, code);
+    }
+
+    /// Asserts the id was taken out of `active` and the lease set and archived under the
+    /// quarantine stand-in with reason `code`.
+    #[track_caller]
+    pub fn assert_quarantined(&self, queue: &str, id: &str, code: &str) {
+        let message = self
+            .stored(queue, id)
+            .expect("quarantined task keeps its hash");
+        assert_eq!(message.type_name, QUARANTINED_TASK_TYPE, "{id}");
+        assert!(
+            message
+                .error_msg
+                .starts_with(&format!("vetted: reason={code}")),
+            "{id}: error_msg {:?}, expected {code}",
+            message.error_msg
+        );
+        assert_eq!(self.state(queue, id).as_deref(), Some("archived"));
+        self.assert_only_in(queue, id, "archived");
+        self.assert_not_run(id);
+        self.assert_logged(id, code);
+    }
+
+    /// Asserts an id with no hash was dropped from every list and set.
+    #[track_caller]
+    pub fn assert_dropped(&self, queue: &str, id: &str) {
+        let exists: bool = self.redis().exists(task_key(queue, id)).expect("EXISTS");
+        assert!(!exists, "{id}: no hash is created for a dangling id");
+        self.assert_only_in(queue, id, "none");
+        self.assert_logged(id, "malformed_message");
+    }
+
+    /// Asserts `id` is in `asynq:{queue}:<set>` and in no other list or set of the queue.
+    #[track_caller]
+    pub fn assert_only_in(&self, queue: &str, id: &str, set: &str) {
+        for other in [
+            "pending",
+            "active",
+            "lease",
+            "scheduled",
+            "retry",
+            "archived",
+            "completed",
+        ] {
+            assert_eq!(
+                self.holds(queue, other, id),
+                other == set,
+                "{id}: membership of {other}"
+            );
+        }
+    }
+
+    /// Asserts every id was handled exactly once and its hash deleted.
+    #[track_caller]
+    pub fn assert_handled_once(&self, ids: &[&str]) {
+        for id in ids {
+            assert_eq!(self.calls.count(id), 1, "{id} handled once");
+            let exists: bool = self
+                .redis()
+                .exists(task_key("default", id))
+                .expect("EXISTS");
+            assert!(!exists, "{id}: done deletes the task");
+        }
+    }
+
+    /// Asserts the handler never ran for `id`.
+    #[track_caller]
+    pub fn assert_not_run(&self, id: &str) {
+        assert_eq!(self.calls.count(id), 0, "{id} must never reach a handler");
+    }
+
+    /// Asserts a log line names the task (as `Debug` writes it, so escaped) and the
+    /// reason code.
+    #[track_caller]
+    pub fn assert_logged(&self, id: &str, code: &str) {
+        let lines = capture::log_lines_with(&format!("{id:?}"));
+        assert!(
+            lines
+                .iter()
+                .any(|line| line.contains(&format!("\"{code}\""))),
+            "no log line for {id} with reason {code}: {lines:#?}"
+        );
+    }
+
+    /// Asserts no log line records a refusal of `id`.
+    #[track_caller]
+    pub fn assert_never_refused(&self, id: &str) {
+        let lines = capture::log_lines_with(&format!("{id:?}"));
+        let refusals: Vec<&String> = lines.iter().filter(|l| l.contains("reason=")).collect();
+        assert!(refusals.is_empty(), "{id} was refused: {refusals:#?}");
+    }
+
+    /// Asserts the canary is nowhere: captured logs, panic messages, heartbeat records
+    /// seen while waiting, and the `error_msg` of every task hash.
+    #[track_caller]
+    pub fn assert_no_canary(&self) {
+        let logs = capture::logs();
+        let leaked: Vec<&str> = logs.lines().filter(|l| l.contains(CANARY)).collect();
+        assert!(leaked.is_empty(), "canary in logs: {leaked:#?}");
+        let panics = capture::panics();
+        assert!(
+            !panics.iter().any(|p| p.contains(CANARY)),
+            "canary in a panic message: {panics:#?}"
+        );
+        let mut redis = self.redis();
+        self.sample_heartbeat(&mut redis);
+        let heartbeat = lock(&self.heartbeat_leaks).clone();
+        assert!(
+            heartbeat.is_empty(),
+            "canary in heartbeat records: {heartbeat:?}"
+        );
+        let keys: Vec<String> = redis.keys("asynq:{*}:t:*").expect("KEYS");
+        for key in keys {
+            let raw: Option<Vec<u8>> = redis.hget(&key, "msg").expect("HGET msg");
+            let Some(raw) = raw else { continue };
+            if let Ok(message) = TaskMessage::decode(&raw, &DecodeLimits::default()) {
+                assert!(
+                    !message.error_msg.contains(CANARY),
+                    "canary in the error_msg of {key}"
+                );
+            }
+        }
+    }
+
+    /// Reads every heartbeat record and notes those that hold the canary.
+    fn sample_heartbeat(&self, redis: &mut redis::Connection) {
+        let mut leaks = Vec::new();
+        let workers: Vec<String> = redis.keys("asynq:workers:*").unwrap_or_default();
+        for key in workers {
+            let values: Vec<Vec<u8>> = redis.hvals(&key).unwrap_or_default();
+            if values.iter().any(|v| contains(v, CANARY.as_bytes())) {
+                leaks.push(key);
+            }
+        }
+        let servers: Vec<String> = redis.keys("asynq:servers:*").unwrap_or_default();
+        for key in servers {
+            let value: Vec<u8> = redis.get(&key).unwrap_or_default();
+            if contains(&value, CANARY.as_bytes()) {
+                leaks.push(key);
+            }
+        }
+        lock(&self.heartbeat_leaks).extend(leaks);
+    }
+}
+
+/// `asynq:{<queue>}:t:<id>`.
+pub fn task_key(queue: &str, id: &str) -> String {
+    format!("asynq:{{{queue}}}:t:{id}")
+}
+
+/// `LLEN`, 0 for a missing key.
+pub fn llen(redis: &mut redis::Connection, key: &str) -> usize {
+    redis.llen(key).unwrap_or(0)
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
