@@ -361,11 +361,13 @@ impl Arena {
         assert_eq!(self.calls.count(id), 0, "{id} must never reach a handler");
     }
 
-    /// Asserts a log line names the task (as `Debug` writes it, so escaped) and the
-    /// reason code.
+    /// Asserts a log line names the task (as `Debug` writes it, so escaped, and cut to
+    /// its first 100 characters, as logs cut long ids) and the reason code.
     #[track_caller]
     pub fn assert_logged(&self, id: &str, code: &str) {
-        let lines = capture::log_lines_with(&format!("{id:?}"));
+        let escaped = format!("{id:?}");
+        let head: String = escaped.chars().take(100).collect();
+        let lines = capture::log_lines_with(&head);
         assert!(
             lines
                 .iter()

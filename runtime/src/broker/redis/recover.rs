@@ -1,6 +1,7 @@
 //! Sending an active task back without finishing it: Requeue, Reschedule and
 //! Quarantine.
 
+use crate::names::log_name;
 use std::time::SystemTime;
 
 use redis::aio::ConnectionManager;
@@ -78,8 +79,8 @@ pub(crate) async fn quarantine(
         other => return Err(unexpected_reply(other)),
     };
     debug!(
-        queue = task.queue,
-        id = task.id,
+        queue = ?log_name(task.queue),
+        task_id = ?log_name(task.id),
         outcome,
         "task quarantined"
     );
