@@ -27,7 +27,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     }
     let fields = rules::read_fields(&fields.named, &serde, &mut errors);
     let fields = rules::check_fields(fields, &mut errors);
-    let output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate);
+    let root = rules::PathRoot::Caller;
+    let output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate, root);
     with_errors(output, errors.finish())
 }
 

@@ -17,6 +17,7 @@ pub(crate) fn expand(task: &CheckedTask) -> TokenStream {
         &item_struct.generics,
         &task.fields,
         &task.krate,
+        rules::PathRoot::Task,
     );
     quote! {
         #item
