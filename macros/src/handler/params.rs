@@ -103,7 +103,7 @@ fn check_contexts(params: &[Param], errors: &mut Errors) {
 }
 
 /// The last path segment of a plain path type.
-fn last_segment(ty: &Type) -> Option<String> {
+pub(crate) fn last_segment(ty: &Type) -> Option<String> {
     match ty {
         Type::Path(TypePath {
             qself: None, path, ..
