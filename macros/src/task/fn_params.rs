@@ -35,6 +35,9 @@ pub(crate) struct SplitParams {
     pub(crate) kept: Vec<FnArg>,
     /// Where among `kept` the payload parameter goes: where the first field was.
     pub(crate) payload_at: usize,
+    /// Whether a parameter is a `Verified<T>`: the function was meant for
+    /// `#[vetted::handler]`, and no payload struct should be made of it.
+    pub(crate) takes_verified: bool,
 }
 
 /// Sorts the parameters; reports those that cannot become fields.
@@ -43,6 +46,7 @@ pub(crate) fn split(inputs: &Punctuated<FnArg, Token![,]>, errors: &mut Errors) 
         fields: Vec::new(),
         kept: Vec::new(),
         payload_at: 0,
+        takes_verified: false,
     };
     for input in inputs {
         let typed = match input {
@@ -62,6 +66,7 @@ pub(crate) fn split(inputs: &Punctuated<FnArg, Token![,]>, errors: &mut Errors) 
             split.payload_at = split.kept.len();
         }
         let ty = (*typed.ty).clone();
+        split.takes_verified |= last_segment(&ty).as_deref() == Some("Verified");
         let binding = binding(&typed.pat, errors);
         if let Some((mutability, ident)) = binding.filter(|_| check_field_type(&ty, errors)) {
             split.fields.push(FieldParam {

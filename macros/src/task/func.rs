@@ -27,10 +27,14 @@ pub(crate) fn expand(mut args: TaskArgs, func: ItemFn, errors: &mut Errors) -> T
         );
         return plain_fn(&func);
     }
+    check_async(&func, errors);
     let mut param_errors = Errors::new();
     let params = fn_params::split(&func.sig.inputs, &mut param_errors);
     let params_fit = param_errors.is_empty();
     errors.take(param_errors.finish());
+    if params.takes_verified {
+        return plain_fn(&func);
+    }
 
     args.name.get_or_insert_with(|| Spanned {
         value: fn_name.unraw().to_string(),
@@ -47,6 +51,17 @@ pub(crate) fn expand(mut args: TaskArgs, func: ItemFn, errors: &mut Errors) -> T
     quote! {
         #task_tokens
         #handler_tokens
+    }
+}
+
+/// The function becomes the handler, which the worker awaits.
+fn check_async(func: &ItemFn, errors: &mut Errors) {
+    if func.sig.asyncness.is_none() {
+        errors.spanned(
+            func.sig.fn_token,
+            "`#[task]` on a function needs an `async fn`, which becomes the task's handler; \
+             add `async` before `fn`",
+        );
     }
 }
 
@@ -89,14 +104,8 @@ fn handler_tokens(
     errors: &mut Errors,
 ) -> TokenStream {
     let mut handler = func.clone();
-    if handler.sig.asyncness.is_none() {
-        errors.spanned(
-            handler.sig.fn_token,
-            "`#[task]` on a function needs an `async fn`, which becomes the task's handler; \
-             add `async` before `fn`",
-        );
-        handler.sig.asyncness = Some(Default::default());
-    }
+    // Reported by `check_async`; made async here so the body is checked as written.
+    handler.sig.asyncness.get_or_insert_with(Default::default);
     let task = Ident::new("__vetted_task", Span::mixed_site());
     let payload: FnArg = parse_quote!(#task: #krate::Verified<#struct_ident>);
     let mut inputs = params.kept.clone();

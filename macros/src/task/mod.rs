@@ -53,8 +53,8 @@ fn expand_struct(args: args::TaskArgs, item: ItemStruct, errors: &mut Errors) ->
     }
 }
 
-const NOT_A_TASK: &str = "`#[task]` goes on a struct with named fields, the task's payload, \
-                          or on an `async fn` whose parameters make the payload";
+const NOT_A_TASK: &str = "`#[task]` goes on a struct with named fields or on an `async fn`; \
+                          the struct, or the function's parameters, make the task's payload";
 
 /// Where to report that an item cannot be a task: its keyword or name.
 fn item_span(item: &Item) -> Span {
