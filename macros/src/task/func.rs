@@ -28,6 +28,9 @@ pub(crate) fn expand(mut args: TaskArgs, func: ItemFn, errors: &mut Errors) -> T
         return plain_fn(&func);
     }
     check_async(&func, errors);
+    if !check_not_generic(&func, errors) {
+        return plain_fn(&func);
+    }
     let mut param_errors = Errors::new();
     let params = fn_params::split(&func.sig.inputs, &mut param_errors);
     let params_fit = param_errors.is_empty();
@@ -63,6 +66,21 @@ fn check_async(func: &ItemFn, errors: &mut Errors) {
              add `async` before `fn`",
         );
     }
+}
+
+/// One task type name stands for one payload shape, so there is nothing to be generic
+/// over; a type parameter in a field would also leave the payload struct unresolved.
+fn check_not_generic(func: &ItemFn, errors: &mut Errors) -> bool {
+    let generics = &func.sig.generics;
+    let generic = !generics.params.is_empty() || generics.where_clause.is_some();
+    if generic {
+        errors.spanned(
+            generics,
+            "a `#[task]` fn cannot be generic; each task type name stands for one payload \
+             shape, so name concrete types",
+        );
+    }
+    !generic
 }
 
 /// The `struct = Name` given, or the function's name in UpperCamelCase.
