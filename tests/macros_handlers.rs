@@ -117,3 +117,94 @@ fn call_reports_missing_state_instead_of_running() {
     let error = futures::executor::block_on(greet::call(payload("ann"), ctx)).unwrap_err();
     assert!(error.to_string().contains("Greeting"), "{error}");
 }
+
+/// The fn form: the payload struct comes from the parameters.
+mod fn_form {
+    use super::{GreetError, Log};
+    use vetted::handler::{Handler, StateKey};
+    use vetted::validate::validate;
+    use vetted::{State, Task, TaskContext, Verified};
+
+    /// Greets someone, from the fn form of `#[task]`.
+    #[vetted::task(queue = "greetings", max_retry = 2)]
+    pub async fn welcome(
+        #[validate(length(min = 1, max = 20))] name: String,
+        log: State<Log>,
+        /// How many exclamation marks.
+        #[validate(range(max = 3))]
+        #[serde(rename = "bangs")]
+        mut excitement: u8,
+        ctx: TaskContext,
+    ) -> Result<(), GreetError> {
+        if name == "nobody" {
+            return Err(GreetError);
+        }
+        excitement += 0;
+        let line = format!(
+            "welcome {name}{} on {}",
+            "!".repeat(excitement.into()),
+            ctx.queue()
+        );
+        log.lines.lock().unwrap().push(line);
+        Ok(())
+    }
+
+    #[vetted::task(struct = Farewell, name = "greet:farewell")]
+    async fn say_goodbye(r#type: String) -> Result<(), vetted::HandlerError> {
+        drop(r#type);
+        Ok(())
+    }
+
+    #[test]
+    fn the_payload_struct_carries_the_fields_and_options() {
+        assert_eq!(Welcome::NAME, "welcome");
+        assert_eq!(Welcome::OPTIONS.queue, "greetings");
+        assert_eq!(Welcome::OPTIONS.max_retry, 2);
+        assert_eq!(Farewell::NAME, "greet:farewell");
+        let json = serde_json::to_value(Welcome {
+            name: "ann".into(),
+            excitement: 1,
+        })
+        .unwrap();
+        assert_eq!(json, serde_json::json!({"name": "ann", "bangs": 1}));
+        let invalid = Welcome {
+            name: String::new(),
+            excitement: 9,
+        };
+        let paths: Vec<String> = validate(&invalid)
+            .unwrap_err()
+            .errors()
+            .iter()
+            .map(|e| e.path.clone())
+            .collect();
+        assert_eq!(paths, ["name", "bangs"]);
+        let farewell: Farewell = serde_json::from_str(r#"{"type": "x"}"#).unwrap();
+        assert_eq!(farewell.r#type, "x");
+    }
+
+    #[test]
+    fn the_handler_gets_the_fields_state_and_context() {
+        assert_eq!(welcome::required_state(), vec![StateKey::of::<Log>()]);
+        let mut state = vetted::handler::StateMap::default();
+        state.insert(Log::default());
+        let log = state.get::<Log>().unwrap();
+        let ctx = TaskContext::for_test("id-1", "greetings").with_state(state);
+        let task = Verified::check(Welcome {
+            name: "ann".into(),
+            excitement: 2,
+        })
+        .unwrap();
+        futures::executor::block_on(welcome::call(task, ctx.clone())).unwrap();
+        assert_eq!(
+            *log.lines.lock().unwrap(),
+            vec!["welcome ann!! on greetings".to_string()]
+        );
+        let nobody = Verified::check(Welcome {
+            name: "nobody".into(),
+            excitement: 0,
+        })
+        .unwrap();
+        let error = futures::executor::block_on(welcome(nobody, log, ctx)).unwrap_err();
+        assert_eq!(error.to_string(), "greeting refused");
+    }
+}

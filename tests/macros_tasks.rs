@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use regex::Regex;
 use serde::Deserialize;
-use vetted::validate::{RuleError, ValidationErrors, validate};
+use vetted::validate::{RuleContext, RuleError, ValidationErrors, validate};
 use vetted::{Task, TaskOptions, Verified};
 
 static SKU: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z]{3}-\d{4}$").unwrap());
@@ -343,4 +343,125 @@ fn nested_structs_decode_strictly_with_serde_names() {
 fn nan_cannot_be_decoded_from_json() {
     let json = r#"{"value": NaN}"#;
     assert!(serde_json::from_str::<Reading>(json).is_err());
+}
+
+fn short_for_task(code: &str, context: &RuleContext<'_>) -> Result<(), RuleError> {
+    let limit = if context.task_name() == Some("inventory:tag") {
+        4
+    } else {
+        8
+    };
+    if code.chars().count() <= limit {
+        Ok(())
+    } else {
+        Err(RuleError::new("too_long_for_task"))
+    }
+}
+
+fn record_context(code: &str, context: &RuleContext<'_>) -> Result<(), RuleError> {
+    let seen = format!("{:?}@{}", context.task_name(), context.path());
+    match code {
+        "probe" => Err(RuleError::new(Box::leak(seen.into_boxed_str()))),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Debug, Deserialize, serde::Serialize, vetted::Validate)]
+#[serde(deny_unknown_fields)]
+struct Shelf {
+    #[validate(each(custom(function = record_context, use_context)))]
+    labels: Vec<String>,
+}
+
+#[vetted::task(name = "inventory:tag")]
+struct TagItems {
+    #[validate(length(max = 2), each(length(min = 1, max = 3), non_control_character))]
+    tags: Vec<String>,
+    #[validate(each(length(max = 4, unit = "bytes")))]
+    notes: Option<String>,
+    #[validate(each(range(min = 1)))]
+    counts_by_name: BTreeMap<String, u32>,
+    #[validate(each(each(email)))]
+    groups: [Vec<String>; 2],
+    #[validate(length(equal = 2, unit = "chars"))]
+    country: String,
+    #[validate(each(custom(function = short_for_task, use_context)))]
+    codes: Box<[String]>,
+    shelf: Shelf,
+}
+
+fn valid_tags() -> TagItems {
+    TagItems {
+        tags: vec!["a".into(), "bcd".into()],
+        notes: Some("éx".into()),
+        counts_by_name: BTreeMap::from([("x".into(), 1)]),
+        groups: [vec!["a@example.com".into()], vec![]],
+        country: "ÉS".into(),
+        codes: Box::new(["abcd".into()]),
+        shelf: Shelf { labels: vec![] },
+    }
+}
+
+#[test]
+fn each_applies_its_rules_to_every_element_under_its_path() {
+    assert_eq!(failures_of(&valid_tags()), vec![]);
+    let tags = TagItems {
+        tags: vec!["ok".into(), String::new(), "bell\u{7}".into()],
+        notes: Some("éée".into()),
+        counts_by_name: BTreeMap::from([("secret-key".into(), 0)]),
+        groups: [vec![], vec!["a@example.com".into(), "nope".into()]],
+        ..valid_tags()
+    };
+    let expected = pairs(&[
+        ("tags", "length"),
+        ("tags[1]", "length"),
+        ("tags[2]", "length"),
+        ("tags[2]", "non_control_character"),
+        ("notes", "length"),
+        ("counts_by_name[*]", "range"),
+        ("groups[1][1]", "email"),
+    ]);
+    assert_eq!(failures_of(&tags), expected);
+}
+
+#[test]
+fn length_units_count_chars_or_bytes() {
+    let tags = TagItems {
+        notes: Some("éé".into()),
+        country: "ÉSP".into(),
+        ..valid_tags()
+    };
+    assert_eq!(failures_of(&tags), pairs(&[("country", "length")]));
+    let tags = TagItems {
+        notes: Some("ééé".into()),
+        ..valid_tags()
+    };
+    assert_eq!(failures_of(&tags), pairs(&[("notes", "length")]));
+}
+
+#[test]
+fn custom_rules_with_context_see_the_task_name_and_path() {
+    let tags = TagItems {
+        codes: Box::new(["abcd".into(), "abcde".into()]),
+        ..valid_tags()
+    };
+    assert_eq!(
+        failures_of(&tags),
+        pairs(&[("codes[1]", "too_long_for_task")])
+    );
+    let tags = TagItems {
+        shelf: Shelf {
+            labels: vec!["x".into(), "probe".into()],
+        },
+        ..valid_tags()
+    };
+    let probe = r#"Some("inventory:tag")@shelf.labels[1]"#;
+    assert_eq!(failures_of(&tags), pairs(&[("shelf.labels[1]", probe)]));
+    let shelf = Shelf {
+        labels: vec!["probe".into()],
+    };
+    assert_eq!(
+        failures_of(&shelf),
+        pairs(&[("labels[0]", "None@labels[0]")])
+    );
 }

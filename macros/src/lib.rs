@@ -21,6 +21,7 @@ mod worker_main;
 use proc_macro::TokenStream;
 
 #[doc = include_str!("../docs/task.md")]
+#[doc = include_str!("../docs/rules.md")]
 #[proc_macro_attribute]
 pub fn task(args: TokenStream, item: TokenStream) -> TokenStream {
     task::expand(args.into(), item.into()).into()

@@ -102,7 +102,7 @@ impl RenameRule {
 }
 
 /// `user_id` → `UserId`.
-fn pascal_case(field: &str) -> String {
+pub(crate) fn pascal_case(field: &str) -> String {
     let mut out = String::with_capacity(field.len());
     let mut capitalize = true;
     for c in field.chars() {

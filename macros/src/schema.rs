@@ -13,7 +13,7 @@ use syn::{
     parse_quote,
 };
 
-use crate::rules::{Bounds, CheckedFields, FieldModel, Rule, RuleKind};
+use crate::rules::{Bounds, CheckedFields, FieldModel, LengthUnit, Rule, RuleKind};
 
 /// `impl SchemaType for #ident`, given the struct as written (after `#[validate]`
 /// attributes are taken off) and its checked fields.
@@ -111,7 +111,11 @@ fn rule_call(rule: &Rule, codegen: &TokenStream) -> Option<TokenStream> {
     let call = match &rule.kind {
         RuleKind::Email => quote!(email()),
         RuleKind::Url { schemes } => quote!(url(&[#(#schemes),*])),
-        RuleKind::Length(bounds) => {
+        RuleKind::Length(bounds)
+        | RuleKind::TextLength {
+            bounds,
+            unit: LengthUnit::Chars,
+        } => {
             let [min, max, equal] = ["min", "max", "equal"].map(|name| {
                 let bound = bounds
                     .get(name)
@@ -128,6 +132,8 @@ fn rule_call(rule: &Rule, codegen: &TokenStream) -> Option<TokenStream> {
         RuleKind::DoesNotContain { .. } => quote!(unstated("does_not_contain")),
         RuleKind::MustMatch { .. } => quote!(unstated("must_match")),
         RuleKind::Custom { .. } => quote!(unstated("custom")),
+        RuleKind::TextLength { .. } => quote!(unstated("length_bytes")),
+        RuleKind::Each(_) => quote!(unstated("each")),
         RuleKind::Nested => return None,
     };
     Some(quote!(__vetted_field.#call;))

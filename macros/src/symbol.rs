@@ -13,6 +13,7 @@ pub(crate) mod task {
     pub(crate) const MAX_AGE: &str = "max_age";
     pub(crate) const ONE_TIME: &str = "one_time";
     pub(crate) const CRATE: &str = "crate";
+    pub(crate) const STRUCT: &str = "struct";
 
     /// Every key, in the order the messages list them.
     pub(crate) const ALL: &[&str] = &[
@@ -27,6 +28,7 @@ pub(crate) mod task {
         MAX_AGE,
         ONE_TIME,
         CRATE,
+        STRUCT,
     ];
 }
 
@@ -44,6 +46,7 @@ pub(crate) mod rule {
     pub(crate) const REQUIRED: &str = "required";
     pub(crate) const NON_CONTROL_CHARACTER: &str = "non_control_character";
     pub(crate) const NESTED: &str = "nested";
+    pub(crate) const EACH: &str = "each";
 
     /// Every rule, in the order the messages list them.
     pub(crate) const ALL: &[&str] = &[
@@ -59,7 +62,15 @@ pub(crate) mod rule {
         REQUIRED,
         NON_CONTROL_CHARACTER,
         NESTED,
+        EACH,
     ];
+}
+
+/// Units of `length(..., unit = "...")`.
+pub(crate) mod unit {
+    pub(crate) const CHARS: &str = "chars";
+    pub(crate) const BYTES: &str = "bytes";
+    pub(crate) const GRAPHEMES: &str = "graphemes";
 }
 
 /// Keys of `vetted::main! { ... }`.

@@ -44,6 +44,34 @@ fn task_crate_override_reaches_every_path() {
 }
 
 #[test]
+fn task_fn_crate_override_reaches_every_path() {
+    let item = quote! {
+        async fn send(
+            #[validate(each(length(max = 3, unit = "bytes")), custom(function = f, use_context))]
+            parts: Vec<String>,
+            ctx: TaskContext,
+            db: State<Db>,
+        ) -> Result<(), E> {
+            Ok(())
+        }
+    };
+    assert_uses_only_renamed(crate::task::expand(quote!(crate = ::renamed), item));
+}
+
+#[test]
+fn task_fn_errors_are_all_reported_and_the_function_is_kept() {
+    let item = quote! {
+        fn send((a, b): (u8, u8), name: &str, #[validate(email)] ctx: TaskContext) -> Result<(), E> {
+            Ok(())
+        }
+    };
+    let output = crate::task::expand(TokenStream::new(), item).to_string();
+    assert_eq!(output.matches("compile_error").count(), 4, "{output}");
+    assert!(output.contains("fn send"), "{output}");
+    assert!(output.contains("struct Send"), "{output}");
+}
+
+#[test]
 fn derive_crate_override_reaches_every_path() {
     let item = quote! {
         #[serde(deny_unknown_fields)]

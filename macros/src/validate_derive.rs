@@ -28,7 +28,8 @@ pub(crate) fn expand(input: TokenStream) -> TokenStream {
     }
     let fields = rules::read_fields(&named.named, &serde, &mut errors);
     let fields = rules::check_fields(fields, &mut errors);
-    let mut output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate);
+    let root = rules::PathRoot::Caller;
+    let mut output = rules::validate_impl(&input.ident, &input.generics, &fields, &krate, root);
     let (ident, generics, attrs) = (&input.ident, &input.generics, &input.attrs);
     output.extend(schema::schema_impl(
         ident,

@@ -11,6 +11,9 @@ use syn::{Expr, ExprPath, ItemFn, Meta, Path, Token, parse_quote};
 
 use crate::errors::{Errors, with_errors};
 
+pub(crate) use expand::fallback;
+pub(crate) use params::last_segment;
+
 /// Expands `#[handler(args)] item`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
@@ -18,11 +21,17 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let Some(func) = errors.take(syn::parse2::<ItemFn>(item.clone())) else {
         return with_errors(item, errors.finish());
     };
-    let output = match check::check(func.clone(), krate, &mut errors) {
+    let output = expand_fn(func, krate, &mut errors);
+    with_errors(output, errors.finish())
+}
+
+/// Checks `func` as a handler and generates its `Handler`; with errors, the function
+/// and its name only. `errors` must hold no earlier error.
+pub(crate) fn expand_fn(func: ItemFn, krate: Path, errors: &mut Errors) -> TokenStream {
+    match check::check(func.clone(), krate, errors) {
         Some(handler) if errors.is_empty() => expand::expand(&handler),
         _ => expand::fallback(&func),
-    };
-    with_errors(output, errors.finish())
+    }
 }
 
 /// The crate path from `#[handler(crate = path)]`, or `::vetted`.

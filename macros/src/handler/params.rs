@@ -103,7 +103,7 @@ fn check_contexts(params: &[Param], errors: &mut Errors) {
 }
 
 /// The last path segment of a plain path type.
-fn last_segment(ty: &Type) -> Option<String> {
+pub(crate) fn last_segment(ty: &Type) -> Option<String> {
     match ty {
         Type::Path(TypePath {
             qself: None, path, ..
@@ -117,8 +117,9 @@ fn last_segment(ty: &Type) -> Option<String> {
     }
 }
 
-/// Reports a borrow in the payload type: the worker owns the payload and hands it
-/// over whole, so the type can hold no reference and no lifetime.
+/// Reports a borrow or a trait object in the payload type: the worker owns the payload
+/// and hands it over whole, so the type can hold no reference and no lifetime, and it
+/// decodes the payload into one known shape, which a `dyn Trait` does not have.
 pub(crate) fn check_owned_payload(ty: &Type, errors: &mut Errors) {
     match ty {
         Type::Reference(reference) => errors.spanned(
@@ -147,6 +148,11 @@ pub(crate) fn check_owned_payload(ty: &Type, errors: &mut Errors) {
         Type::ImplTrait(impl_trait) => errors.spanned(
             impl_trait.impl_token,
             "a handler's payload cannot be `impl Trait`; name the task type in `Verified<T>`",
+        ),
+        Type::TraitObject(object) => errors.spanned(
+            object,
+            "a handler's payload cannot be a trait object, which has no shape to decode; \
+             take `Verified<T>` where `T` is a `#[vetted::task]` type",
         ),
         _ => {}
     }

@@ -28,20 +28,40 @@ pub(crate) fn check_fields(mut fields: Vec<FieldModel>, errors: &mut Errors) -> 
         check_flatten(field, errors);
         let rules = std::mem::take(&mut field.rules);
         let own_name = field.ident.unraw().to_string();
-        for rule in rules {
-            let duplicate = field.rules.iter().any(|seen| seen.keyword == rule.keyword);
-            if duplicate {
-                let message = format!(
-                    "duplicate `{}` rule on this field; write it once",
-                    rule.keyword
-                );
-                errors.spanned(&rule.keyword, message);
-            } else if check_rule(&rule, &own_name, &names, errors) {
-                field.rules.push(rule);
-            }
-        }
+        let names = FieldNames {
+            own: &own_name,
+            all: &names,
+        };
+        field.rules = check_rules(rules, "on this field", &names, errors);
     }
     CheckedFields { fields }
+}
+
+/// The names a rule may refer to: its own field's and every field's.
+struct FieldNames<'a> {
+    own: &'a str,
+    all: &'a [String],
+}
+
+/// The sound rules of one list (a field's, or one `each(...)`'s), in order; a rule
+/// written twice in one list is reported, as the second would only repeat the first.
+fn check_rules(
+    rules: Vec<Rule>,
+    place: &str,
+    names: &FieldNames,
+    errors: &mut Errors,
+) -> Vec<Rule> {
+    let mut kept: Vec<Rule> = Vec::new();
+    for rule in rules {
+        let duplicate = kept.iter().any(|seen| seen.keyword == rule.keyword);
+        if duplicate {
+            let message = format!("duplicate `{}` rule {place}; write it once", rule.keyword);
+            errors.spanned(&rule.keyword, message);
+        } else if let Some(rule) = check_rule(rule, names, errors) {
+            kept.push(rule);
+        }
+    }
+    kept
 }
 
 /// `flatten` lets serde accept fields that the struct does not declare, which defeats
@@ -56,32 +76,35 @@ fn check_flatten(field: &FieldModel, errors: &mut Errors) {
     }
 }
 
-/// Whether `rule` is sound; reports why not.
-fn check_rule(rule: &Rule, own_name: &str, names: &[String], errors: &mut Errors) -> bool {
-    match &rule.kind {
-        RuleKind::MustMatch { other } => check_must_match(other, own_name, names, errors),
-        RuleKind::Length(bounds) => check_length(bounds, errors) && check_order(bounds, errors),
+/// The rule if it is sound; reports why not.
+fn check_rule(mut rule: Rule, names: &FieldNames, errors: &mut Errors) -> Option<Rule> {
+    let sound = match &mut rule.kind {
+        RuleKind::MustMatch { other } => check_must_match(other, names, errors),
+        RuleKind::Length(bounds) | RuleKind::TextLength { bounds, .. } => {
+            check_length(bounds, errors) && check_order(bounds, errors)
+        }
         RuleKind::Range(bounds) => check_order(bounds, errors),
+        RuleKind::Each(inner) => {
+            let rules = std::mem::take(inner);
+            *inner = check_rules(rules, "in this `each`", names, errors);
+            !inner.is_empty()
+        }
         _ => true,
-    }
+    };
+    sound.then_some(rule)
 }
 
 /// `must_match` names another field of the same struct by its Rust name.
-fn check_must_match(
-    other: &syn::LitStr,
-    own_name: &str,
-    names: &[String],
-    errors: &mut Errors,
-) -> bool {
+fn check_must_match(other: &syn::LitStr, names: &FieldNames, errors: &mut Errors) -> bool {
     let target = other.value();
-    if target == own_name {
+    if target == names.own {
         errors.spanned(
             other,
             "`must_match` compares a field with itself; name another field",
         );
         return false;
     }
-    if !names.contains(&target) {
+    if !names.all.contains(&target) {
         errors.spanned(
             other,
             format!(

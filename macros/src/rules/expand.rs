@@ -10,7 +10,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Expr, Generics, Ident, Path, parse_quote};
 
-use super::{Bounds, CheckedFields, FieldModel, Rule, RuleKind};
+use super::{Bounds, CheckedFields, FieldModel, LengthUnit, PathRoot, Rule, RuleKind};
 use crate::spans::{respan, spread, type_spans};
 
 /// `impl Validate for #ident`, checking every rule of every field.
@@ -19,10 +19,17 @@ pub(crate) fn validate_impl(
     generics: &Generics,
     fields: &CheckedFields,
     krate: &Path,
+    root: PathRoot,
 ) -> TokenStream {
     let generics = with_validate_bounds(generics, krate);
     let (impl_generics, type_generics, where_clause) = generics.split_for_impl();
     let field_checks = fields.iter().map(|field| field_checks(field, krate));
+    let task_root = (root == PathRoot::Task).then(|| {
+        quote! {
+            let __vetted_path =
+                &__vetted_path.within_task(<Self as #krate::Task>::NAME);
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #impl_generics #krate::validate::Validate for #ident #type_generics #where_clause {
@@ -31,6 +38,7 @@ pub(crate) fn validate_impl(
                 __vetted_path: &#krate::validate::FieldPath<'_>,
                 __vetted_errors: &mut #krate::validate::ValidationErrors,
             ) {
+                #task_root
                 #(#field_checks)*
             }
         }
@@ -48,6 +56,7 @@ fn with_validate_bounds(generics: &Generics, krate: &Path) -> Generics {
 
 /// The checks of one field: its rules, then its type's own validation.
 fn field_checks(field: &FieldModel, krate: &Path) -> TokenStream {
+    let cfg = &field.cfg;
     let ident = &field.ident;
     let ty = &field.ty;
     let serde_name = &field.serde_name;
@@ -63,6 +72,7 @@ fn field_checks(field: &FieldModel, krate: &Path) -> TokenStream {
         #validate_into(__vetted_value, &__vetted_field_path, __vetted_errors);
     };
     quote! {
+        #(#cfg)*
         {
             let __vetted_value = &self.#ident;
             let __vetted_field_path = __vetted_path.field(#serde_name);
@@ -89,7 +99,14 @@ fn rule_check(rule: &Rule, krate: &Path) -> TokenStream {
         RuleKind::Url { schemes } => {
             quote_spanned!(span=> #rules::check_url(__vetted_value, &[#(#schemes),*]))
         }
-        RuleKind::Length(bounds) => length_call(&rules, bounds, span),
+        RuleKind::Length(bounds) => length_call(&rules, "check_length", bounds, span),
+        RuleKind::TextLength { bounds, unit } => {
+            let function = match unit {
+                LengthUnit::Chars => "check_length_chars",
+                LengthUnit::Bytes => "check_length_bytes",
+            };
+            length_call(&rules, function, bounds, span)
+        }
         RuleKind::Range(bounds) => range_call(&rules, bounds, span),
         RuleKind::Regex { regex } => {
             quote_spanned!(span=> #rules::check_regex(__vetted_value, &#regex))
@@ -108,8 +125,12 @@ fn rule_check(rule: &Rule, krate: &Path) -> TokenStream {
         RuleKind::NonControlCharacter => {
             quote_spanned!(span=> #rules::check_non_control_character(__vetted_value))
         }
-        RuleKind::Custom { function } => return custom_check(&rules, function, rule, span),
+        RuleKind::Custom {
+            function,
+            use_context,
+        } => return custom_check(&rules, function, *use_context, rule, krate),
         RuleKind::Nested => return TokenStream::new(),
+        RuleKind::Each(inner) => return each_check(&rules, inner, span, krate),
     };
     quote_spanned! {span=>
         if !#passes {
@@ -118,13 +139,47 @@ fn rule_check(rule: &Rule, krate: &Path) -> TokenStream {
     }
 }
 
+/// `each(...)`: the inner rules' checks in a closure that `check_each` calls with
+/// every element and its path, under the same names as a field's value and path.
+fn each_check(rules: &TokenStream, inner: &[Rule], span: Span, krate: &Path) -> TokenStream {
+    let checks = inner.iter().map(|rule| rule_check(rule, krate));
+    quote_spanned! {span=>
+        #rules::check_each(
+            __vetted_value,
+            &__vetted_field_path,
+            |__vetted_value, __vetted_field_path| {
+                #(#checks)*
+            },
+        );
+    }
+}
+
 /// A `custom` rule records the function's own code unless `code = "..."` overrides it.
-fn custom_check(rules: &TokenStream, function: &Path, rule: &Rule, span: Span) -> TokenStream {
+/// With `use_context`, the function also gets the `RuleContext` of the value.
+fn custom_check(
+    rules: &TokenStream,
+    function: &Path,
+    use_context: bool,
+    rule: &Rule,
+    krate: &Path,
+) -> TokenStream {
+    let span = rule.keyword.span();
     let code = match &rule.code {
         Some(code) => quote!(#code),
         None => quote!(__vetted_rule_error.code()),
     };
-    let call = quote_spanned!(span=> #rules::check_custom(__vetted_value, #function));
+    let call = if use_context {
+        let context = respan(quote!(#krate::validate::RuleContext), span);
+        quote_spanned! {span=>
+            #rules::check_custom_with_context(
+                __vetted_value,
+                &#context::new(&__vetted_field_path),
+                #function,
+            )
+        }
+    } else {
+        quote_spanned!(span=> #rules::check_custom(__vetted_value, #function))
+    };
     quote_spanned! {span=>
         if let ::core::result::Result::Err(__vetted_rule_error) = #call {
             __vetted_errors.add(&__vetted_field_path, #code);
@@ -132,9 +187,10 @@ fn custom_check(rules: &TokenStream, function: &Path, rule: &Rule, span: Span) -
     }
 }
 
-fn length_call(rules: &TokenStream, bounds: &Bounds, span: Span) -> TokenStream {
+fn length_call(rules: &TokenStream, function: &str, bounds: &Bounds, span: Span) -> TokenStream {
+    let function = Ident::new(function, span);
     let [min, max, equal] = ["min", "max", "equal"].map(|name| optional(bounds.get(name), span));
-    quote_spanned!(span=> #rules::check_length(__vetted_value, #min, #max, #equal))
+    quote_spanned!(span=> #rules::#function(__vetted_value, #min, #max, #equal))
 }
 
 fn range_call(rules: &TokenStream, bounds: &Bounds, span: Span) -> TokenStream {

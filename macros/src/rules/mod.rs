@@ -10,7 +10,7 @@ pub(crate) use expand::validate_impl;
 pub(crate) use parse::read_fields;
 
 use proc_macro2::Span;
-use syn::{Expr, Ident, LitStr, Path, Type};
+use syn::{Attribute, Expr, Ident, LitStr, Path, Type};
 
 /// One field as validation sees it.
 pub(crate) struct FieldModel {
@@ -24,6 +24,18 @@ pub(crate) struct FieldModel {
     pub(crate) rules: Vec<Rule>,
     /// Where `#[serde(flatten)]` is written, if it is.
     pub(crate) flatten: Option<Span>,
+    /// The field's `#[cfg(...)]` attributes, repeated on its checks so that a field
+    /// configured away takes its checks with it.
+    pub(crate) cfg: Vec<Attribute>,
+}
+
+/// Whose payload a `Validate` impl checks, which decides the root of its paths.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PathRoot {
+    /// A task's: paths start at `FieldPath::Task`, so `custom` rules can name the task.
+    Task,
+    /// A nested struct's: paths continue from the caller's.
+    Caller,
 }
 
 /// One rule of a field.
@@ -39,17 +51,48 @@ pub(crate) struct Rule {
 /// What a rule checks, with its arguments.
 pub(crate) enum RuleKind {
     Email,
-    Url { schemes: Vec<String> },
+    Url {
+        schemes: Vec<String>,
+    },
+    /// `length(...)` without `unit`: characters of text, elements of collections.
     Length(Bounds),
+    /// `length(..., unit = "...")`: text only, in the given unit.
+    TextLength {
+        bounds: Bounds,
+        unit: LengthUnit,
+    },
     Range(Bounds),
-    Regex { regex: Expr },
-    Contains { pattern: LitStr },
-    DoesNotContain { pattern: LitStr },
-    MustMatch { other: LitStr },
-    Custom { function: Path },
+    Regex {
+        regex: Expr,
+    },
+    Contains {
+        pattern: LitStr,
+    },
+    DoesNotContain {
+        pattern: LitStr,
+    },
+    MustMatch {
+        other: LitStr,
+    },
+    Custom {
+        function: Path,
+        /// Whether the function takes a `&RuleContext` after the value.
+        use_context: bool,
+    },
     Required,
     NonControlCharacter,
     Nested,
+    /// `each(...)`: the rules applied to every element.
+    Each(Vec<Rule>),
+}
+
+/// What `length(..., unit = "...")` counts in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LengthUnit {
+    /// Unicode scalar values.
+    Chars,
+    /// UTF-8 bytes.
+    Bytes,
 }
 
 /// The bound expressions of `length(...)` or `range(...)`, by argument name.

@@ -4,10 +4,10 @@ use syn::ext::IdentExt;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Expr, ExprLit, ExprPath, Field, Ident, Lit, LitStr, Meta, Path, Token};
 
-use super::{Bounds, FieldModel, Rule, RuleKind};
+use super::{Bounds, FieldModel, LengthUnit, Rule, RuleKind};
 use crate::errors::Errors;
 use crate::serde_attrs::{self, SerdeContainer};
-use crate::symbol::{self, rule};
+use crate::symbol::{self, rule, unit};
 
 /// Reads every named field with its serde name and rules; problems go to `errors`.
 pub(crate) fn read_fields<'a>(
@@ -39,12 +39,19 @@ fn read_field(
         .filter(|attr| attr.path().is_ident("validate"))
         .flat_map(|attr| read_rules(attr, errors))
         .collect();
+    let cfg = field
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .cloned()
+        .collect();
     Some(FieldModel {
         ident,
         ty: field.ty.clone(),
         serde_name,
         rules,
         flatten: serde.flatten,
+        cfg,
     })
 }
 
@@ -70,12 +77,43 @@ fn read_rule(meta: &Meta, errors: &mut Errors) -> Option<Rule> {
         errors.spanned(&keyword, unknown_rule_message(meta.path()));
         return None;
     }
+    if name == rule::EACH {
+        return read_each(meta, keyword, errors);
+    }
     let args = RuleArgs::read(meta, &name, errors)?;
     let kind = rule_kind(&name, &args, errors)?;
     Some(Rule {
         keyword,
         code: args.code(errors),
         kind,
+    })
+}
+
+/// `each(rule, ...)`: the rules inside, read like the rules of a field.
+fn read_each(meta: &Meta, keyword: Ident, errors: &mut Errors) -> Option<Rule> {
+    const EXAMPLE: &str = "write `each(length(max = 20))`";
+    let Meta::List(list) = meta else {
+        let message = format!("`each` takes the rules to apply to every element; {EXAMPLE}");
+        errors.spanned(meta, message);
+        return None;
+    };
+    let metas =
+        errors.take(list.parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated))?;
+    if metas.is_empty() {
+        errors.spanned(
+            &keyword,
+            format!("`each` needs at least one rule; {EXAMPLE}"),
+        );
+        return None;
+    }
+    let rules = metas
+        .iter()
+        .filter_map(|meta| read_rule(meta, errors))
+        .collect();
+    Some(Rule {
+        keyword,
+        code: None,
+        kind: RuleKind::Each(rules),
     })
 }
 
@@ -99,7 +137,13 @@ fn rule_kind(name: &str, args: &RuleArgs, errors: &mut Errors) -> Option<RuleKin
         rule::URL => RuleKind::Url {
             schemes: args.schemes(errors)?,
         },
-        rule::LENGTH => RuleKind::Length(args.bounds(&["min", "max", "equal"], errors)?),
+        rule::LENGTH => {
+            let bounds = args.bounds(&["min", "max", "equal"], errors)?;
+            match args.unit(errors) {
+                Some(unit) => RuleKind::TextLength { bounds, unit },
+                None => RuleKind::Length(bounds),
+            }
+        }
         rule::RANGE => {
             RuleKind::Range(args.bounds(&["min", "max", "exclusive_min", "exclusive_max"], errors)?)
         }
@@ -117,6 +161,7 @@ fn rule_kind(name: &str, args: &RuleArgs, errors: &mut Errors) -> Option<RuleKin
         },
         _ => RuleKind::Custom {
             function: args.function(errors)?,
+            use_context: args.flag("use_context", errors),
         },
     })
 }
@@ -248,6 +293,44 @@ impl RuleArgs {
         }
     }
 
+    /// The unit of `length(..., unit = "...")`; `None` when absent or refused.
+    fn unit(&self, errors: &mut Errors) -> Option<LengthUnit> {
+        let text = string_value(self.get("unit")?, errors)?;
+        match text.value().as_str() {
+            unit::CHARS => Some(LengthUnit::Chars),
+            unit::BYTES => Some(LengthUnit::Bytes),
+            unit::GRAPHEMES => {
+                errors.spanned(
+                    &text,
+                    "`length` cannot count graphemes: that needs Unicode segmentation \
+                     tables vetted does not ship; use `unit = \"chars\"` (the default) or \
+                     `unit = \"bytes\"`",
+                );
+                None
+            }
+            other => {
+                let message = format!(
+                    "unknown `length` unit `{other}`; expected `\"chars\"` (the default) or \
+                     `\"bytes\"`"
+                );
+                errors.spanned(&text, message);
+                None
+            }
+        }
+    }
+
+    /// Whether the bare flag `name` is given, as in `custom(..., use_context)`.
+    fn flag(&self, name: &str, errors: &mut Errors) -> bool {
+        match self.get(name) {
+            None => false,
+            Some(Meta::Path(_)) => true,
+            Some(other) => {
+                errors.spanned(other, format!("write `{name}` alone, without a value"));
+                false
+            }
+        }
+    }
+
     /// The lowercase schemes of `url(schemes("a", "b"))`, or `http` and `https`.
     fn schemes(&self, errors: &mut Errors) -> Option<Vec<String>> {
         let Some(meta) = self.get("schemes") else {
@@ -282,12 +365,12 @@ impl RuleArgs {
 fn allowed_args(rule: &str) -> &'static [&'static str] {
     match rule {
         rule::URL => &["schemes", "code"],
-        rule::LENGTH => &["min", "max", "equal", "code"],
+        rule::LENGTH => &["min", "max", "equal", "unit", "code"],
         rule::RANGE => &["min", "max", "exclusive_min", "exclusive_max", "code"],
         rule::REGEX => &["path", "code"],
         rule::CONTAINS | rule::DOES_NOT_CONTAIN => &["pattern", "code"],
         rule::MUST_MATCH => &["other", "code"],
-        rule::CUSTOM => &["function", "code"],
+        rule::CUSTOM => &["function", "use_context", "code"],
         _ => &["code"],
     }
 }

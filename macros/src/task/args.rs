@@ -1,10 +1,10 @@
 //! Parsing the arguments of `#[vetted::task(...)]`.
 
 use proc_macro2::{Span, TokenStream};
-use syn::parse::Parser;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned as _;
-use syn::{Expr, ExprLit, ExprPath, Lit, LitInt, Meta, Path, Token};
+use syn::{Expr, ExprLit, ExprPath, Ident, Lit, LitInt, Meta, MetaNameValue, Path, Token};
 
 use crate::duration;
 use crate::errors::Errors;
@@ -29,12 +29,15 @@ pub(crate) struct TaskArgs {
     pub(crate) max_age_millis: Option<Spanned<u64>>,
     pub(crate) one_time: Option<Spanned<bool>>,
     pub(crate) krate: Option<Path>,
+    /// The name of the payload struct of a `#[task]` fn, spanned at the `struct` key.
+    pub(crate) struct_name: Option<Spanned<Ident>>,
 }
 
 /// Parses `key = value, ...`, reporting every bad argument and keeping the good ones.
 pub(crate) fn parse_args(tokens: TokenStream, errors: &mut Errors) -> TaskArgs {
     let mut args = TaskArgs::default();
-    let parser = Punctuated::<Meta, Token![,]>::parse_terminated;
+    let parser =
+        |input: ParseStream| Punctuated::<Meta, Token![,]>::parse_terminated_with(input, parse_arg);
     let Some(metas) = errors.take(parser.parse2(tokens)) else {
         return args;
     };
@@ -64,14 +67,28 @@ pub(crate) fn parse_args(tokens: TokenStream, errors: &mut Errors) -> TaskArgs {
             errors.spanned(meta, format!("expected `{name} = ...`"));
             continue;
         };
-        args.read(&name, &pair.value, errors);
+        args.read(&name, pair, errors);
     }
     args
 }
 
+/// One `key = value`; `struct` is a keyword, which `Meta` does not take as a key.
+fn parse_arg(input: ParseStream) -> syn::Result<Meta> {
+    if !input.peek(Token![struct]) {
+        return input.parse();
+    }
+    let key: Token![struct] = input.parse()?;
+    Ok(Meta::NameValue(MetaNameValue {
+        path: Ident::new(key::STRUCT, key.span).into(),
+        eq_token: input.parse()?,
+        value: input.parse()?,
+    }))
+}
+
 impl TaskArgs {
     /// Stores the value of one key.
-    fn read(&mut self, name: &str, value: &Expr, errors: &mut Errors) {
+    fn read(&mut self, name: &str, pair: &MetaNameValue, errors: &mut Errors) {
+        let value = &pair.value;
         match name {
             key::NAME => self.name = string(value, name, errors),
             key::QUEUE => self.queue = string(value, name, errors),
@@ -101,6 +118,12 @@ impl TaskArgs {
             }
             key::MAX_AGE => self.max_age_millis = duration_millis(value, name, errors),
             key::ONE_TIME => self.one_time = boolean(value, name, errors),
+            key::STRUCT => {
+                self.struct_name = struct_ident(value, errors).map(|ident| Spanned {
+                    value: ident,
+                    span: pair.path.span(),
+                });
+            }
             _ => self.krate = crate_path(value, errors),
         }
     }
@@ -242,4 +265,17 @@ fn crate_path(value: &Expr, errors: &mut Errors) -> Option<Path> {
             None
         }
     }
+}
+
+fn struct_ident(value: &Expr, errors: &mut Errors) -> Option<Ident> {
+    let ident = match value {
+        Expr::Path(ExprPath {
+            path, qself: None, ..
+        }) => path.get_ident(),
+        _ => None,
+    };
+    if ident.is_none() {
+        errors.spanned(value, "`struct` expects a type name such as `SendEmail`");
+    }
+    ident.cloned()
 }

@@ -17,6 +17,7 @@ pub(crate) fn expand(task: &CheckedTask) -> TokenStream {
         &item_struct.generics,
         &task.fields,
         &task.krate,
+        rules::PathRoot::Task,
     );
     let schema_impl = crate::schema::schema_impl(
         &item_struct.ident,

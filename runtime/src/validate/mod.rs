@@ -3,11 +3,14 @@
 
 use std::fmt;
 
+mod context;
+mod each;
 mod impls;
 pub mod rules;
 #[cfg(test)]
 mod tests;
 
+pub use context::RuleContext;
 pub use rules::RuleError;
 
 /// A value whose fields can be checked against their rules.
@@ -27,8 +30,11 @@ pub trait Validate {
 /// Where a value sits in the payload, as a chain of segments.
 #[derive(Clone, Copy, Debug)]
 pub enum FieldPath<'a> {
-    /// The payload itself.
+    /// The value being validated, outside any task.
     Root,
+    /// The payload of the task with this type name. A task's generated `Validate` impl
+    /// starts its paths here, so that `custom` rules below it can name the task.
+    Task(&'static str),
     /// A named field (its serde name) of the parent.
     Field(&'a FieldPath<'a>, &'a str),
     /// An element of a sequence.
@@ -39,6 +45,25 @@ pub enum FieldPath<'a> {
 }
 
 impl FieldPath<'_> {
+    /// The type name of the task this path is in, if it is in one.
+    pub fn task_name(&self) -> Option<&'static str> {
+        match self {
+            FieldPath::Root => None,
+            FieldPath::Task(name) => Some(name),
+            FieldPath::Field(parent, _) | FieldPath::Index(parent, _) => parent.task_name(),
+            FieldPath::MapValue(parent) => parent.task_name(),
+        }
+    }
+
+    /// This path as the root of task `name`'s payload: [`FieldPath::Task`] in place of
+    /// [`FieldPath::Root`], any other path unchanged.
+    pub fn within_task(&self, name: &'static str) -> Self {
+        match self {
+            FieldPath::Root => FieldPath::Task(name),
+            other => *other,
+        }
+    }
+
     /// A child field of this path.
     pub fn field<'b>(&'b self, name: &'b str) -> FieldPath<'b> {
         FieldPath::Field(self, name)
@@ -58,8 +83,8 @@ impl FieldPath<'_> {
 impl fmt::Display for FieldPath<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            FieldPath::Root => Ok(()),
-            FieldPath::Field(FieldPath::Root, name) => f.write_str(name),
+            FieldPath::Root | FieldPath::Task(_) => Ok(()),
+            FieldPath::Field(FieldPath::Root | FieldPath::Task(_), name) => f.write_str(name),
             FieldPath::Field(parent, name) => write!(f, "{parent}.{name}"),
             FieldPath::Index(parent, i) => write!(f, "{parent}[{i}]"),
             FieldPath::MapValue(parent) => write!(f, "{parent}[*]"),

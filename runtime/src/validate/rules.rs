@@ -12,6 +12,9 @@ use std::fmt;
 use regex::Regex;
 use validator::ValidateEmail;
 
+pub use super::context::check_custom_with_context;
+pub use super::each::{EachRule, check_each};
+
 /// The failure of a `custom` rule function: a static rule code and nothing else.
 ///
 /// It never carries the value that failed, so validation errors are safe to log.
@@ -131,6 +134,24 @@ text_rule! {
     "`regex` applies to `String`, `str`, `Cow<str>`, and `Option` or `Box` of them"
 }
 
+text_rule! {
+    /// Text that `length(..., unit = "chars")` measures in characters.
+    CharLengthRule,
+    "`length` with `unit = \"chars\"` does not apply to `{Self}`",
+    "a length in characters needs text here",
+    "`unit` measures `String`, `str`, `Cow<str>`, and `Option` or `Box` of them; for the \
+     number of elements of a collection, remove `unit`"
+}
+
+text_rule! {
+    /// Text that `length(..., unit = "bytes")` measures in UTF-8 bytes.
+    ByteLengthRule,
+    "`length` with `unit = \"bytes\"` does not apply to `{Self}`",
+    "a length in bytes needs text here",
+    "`unit` measures `String`, `str`, `Cow<str>`, and `Option` or `Box` of them; for the \
+     number of elements of a collection, remove `unit`"
+}
+
 /// Whether `value` passes `email`: the HTML form syntax of an address. The rule checks
 /// syntax only; it proves neither that the domain exists nor who owns the address.
 pub fn check_email<T: EmailRule + ?Sized>(value: &T) -> bool {
@@ -235,11 +256,41 @@ pub fn check_length<T: LengthRule + ?Sized>(
     max: Option<usize>,
     equal: Option<usize>,
 ) -> bool {
-    value.length().is_none_or(|len| {
-        min.is_none_or(|min| len >= min)
-            && max.is_none_or(|max| len <= max)
-            && equal.is_none_or(|equal| len == equal)
-    })
+    value
+        .length()
+        .is_none_or(|len| within(len, min, max, equal))
+}
+
+/// Whether text passes `length(..., unit = "chars")`: its count of characters
+/// (Unicode scalar values) is within the bounds.
+pub fn check_length_chars<T: CharLengthRule + ?Sized>(
+    value: &T,
+    min: Option<usize>,
+    max: Option<usize>,
+    equal: Option<usize>,
+) -> bool {
+    let count = value.text().map(|text| text.chars().count());
+    count.is_none_or(|len| within(len, min, max, equal))
+}
+
+/// Whether text passes `length(..., unit = "bytes")`: its UTF-8 length is within the
+/// bounds.
+pub fn check_length_bytes<T: ByteLengthRule + ?Sized>(
+    value: &T,
+    min: Option<usize>,
+    max: Option<usize>,
+    equal: Option<usize>,
+) -> bool {
+    value
+        .text()
+        .is_none_or(|text| within(text.len(), min, max, equal))
+}
+
+/// Whether `len` is within the bounds of a `length` rule.
+fn within(len: usize, min: Option<usize>, max: Option<usize>, equal: Option<usize>) -> bool {
+    min.is_none_or(|min| len >= min)
+        && max.is_none_or(|max| len <= max)
+        && equal.is_none_or(|equal| len == equal)
 }
 
 /// A number that `range` compares with its bounds.

@@ -129,3 +129,51 @@ fn map_keys_and_set_order_never_enter_a_path() {
     assert_eq!(errors.errors()[0].path, "scores[*]");
     assert!(!errors.to_string().contains("secret"));
 }
+
+#[test]
+fn each_visits_elements_under_their_paths() {
+    let mut seen = Vec::new();
+    let root = FieldPath::Task("t").field("xs");
+    let mut record = |value: &u8, path: &FieldPath<'_>| seen.push(format!("{path}={value}"));
+    check_each(&vec![1u8, 2], &root, &mut record);
+    check_each(&Some(3u8), &root, &mut record);
+    check_each(&None::<u8>, &root, &mut record);
+    check_each(&BTreeMap::from([("secret", 4u8)]), &root, &mut record);
+    check_each(&Box::new([5u8]), &root, &mut record);
+    assert_eq!(seen, ["xs[0]=1", "xs[1]=2", "xs=3", "xs[*]=4", "xs[0]=5"]);
+}
+
+#[test]
+fn length_units_count_chars_or_bytes_of_text_only() {
+    assert!(check_length_chars("ééé", None, Some(3), None));
+    assert!(!check_length_bytes("ééé", None, Some(3), None));
+    assert!(check_length_bytes("abc", Some(3), Some(3), Some(3)));
+    assert!(check_length_bytes(&None::<String>, Some(1), None, None));
+}
+
+#[test]
+fn task_paths_print_like_root_paths_and_name_the_task() {
+    let task = FieldPath::Root.within_task("email:send");
+    let field = task.field("to");
+    let element = field.index(2);
+    assert_eq!(element.to_string(), "to[2]");
+    assert_eq!(element.task_name(), Some("email:send"));
+    assert_eq!(FieldPath::Root.field("to").task_name(), None);
+    assert_eq!(field.within_task("other").task_name(), Some("email:send"));
+    let context = super::RuleContext::new(&element);
+    assert_eq!(context.task_name(), Some("email:send"));
+    assert_eq!(context.path().to_string(), "to[2]");
+}
+
+#[test]
+fn custom_with_context_skips_absent_values() {
+    let path = FieldPath::Root.field("name");
+    let context = super::RuleContext::new(&path);
+    let refuse = |_: &str, _: &super::RuleContext<'_>| Err(RuleError::new("no"));
+    assert_eq!(
+        check_custom_with_context(&None::<String>, &context, refuse),
+        Ok(())
+    );
+    let result = check_custom_with_context(&Some("x".to_string()), &context, refuse);
+    assert_eq!(result, Err(RuleError::new("no")));
+}

@@ -1,0 +1,6 @@
+#[vetted::task(struct = Payload)]
+struct SendEmail {
+    to: String,
+}
+
+fn main() {}
