@@ -10,6 +10,7 @@ mod arena;
 pub mod capture;
 mod forge;
 mod tasks;
+mod verdict;
 
 pub use arena::{Arena, QUEUES, RunningWorker, contains, fast, llen, task_key};
 pub use forge::{
