@@ -44,29 +44,7 @@ pub(super) fn later(time: SystemTime, span: Duration) -> Option<SystemTime> {
 
 /// The UTC date of `secs` as `YYYY-MM-DD`, the suffix of asynq's daily stats keys.
 pub(super) fn utc_date(secs: i64) -> String {
-    let (year, month, day) = civil_date(secs.div_euclid(DAY_SECS));
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// Proleptic Gregorian (year, month, day) of a count of days since 1970-01-01.
-fn civil_date(days: i64) -> (i64, i64, i64) {
-    // Shift the epoch to 0000-03-01 so that leap days fall at the end of each year,
-    // then split into 400-year eras of 146 097 days.
-    let shifted = days + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    crate::time::utc_date(secs)
 }
 
 #[cfg(test)]
