@@ -119,3 +119,39 @@ fn wait_for_processed(addr: &str, n: u64) -> serde_json::Value {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Runs the example worker's `validate` command on `json` and returns its exit status and
+/// standard output.
+fn validate(json: &str) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_example-worker"))
+        .args(["validate", "email:welcome", json])
+        .output()
+        .expect("the example worker runs");
+    let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");
+    (output.status.success(), stdout)
+}
+
+#[test]
+fn validate_explains_what_is_wrong_without_repeating_values() {
+    let (ok, out) = validate(WELCOME);
+    assert!(ok, "{out}");
+    assert_eq!(out, "ok: valid email:welcome payload\n");
+
+    let (ok, out) = validate(r#"{"email":"ada@example.com","name":"Ada","admin":"s3cret"}"#);
+    assert!(!ok);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "vetted: reason=decode_error len=57 json=data:unknown_field@1:47",
+            "  a field the task does not have; unknown fields are refused (line 1, column 47)",
+            "  run the `schema email:welcome` command to see the fields it expects",
+        ]
+    );
+
+    let (ok, out) = validate(r#"{"email":"not-an-address s3cret","name":""}"#);
+    assert!(!ok);
+    assert!(out.contains("  `email` breaks its `email` rule\n"), "{out}");
+    assert!(out.contains("  `name` breaks its `length` rule\n"), "{out}");
+    assert!(!out.contains("s3cret"), "{out}");
+}

@@ -182,19 +182,38 @@ async fn a_payload_signed_for_another_schema_version_is_archived() {
 
 #[tokio::test]
 async fn signed_payloads_that_are_not_strict_json_of_the_type_are_archived() {
-    let bad: [&[u8]; 5] = [
-        br#"{"label":"a","action":"ok","is_admin":true}"#,
-        br#"{"label":"a","label":"b","action":"ok"}"#,
-        br#"{"label":"a","action":"ok"} trailing"#,
-        br#"{"label":1,"action":"ok"}"#,
-        b"\xef\xbb\xbf{\"label\":\"a\",\"action\":\"ok\"}",
+    let bad: [(&[u8], &str); 5] = [
+        (
+            br#"{"label":"a","action":"ok","is_admin":true}"#,
+            "json=data:unknown_field@1:37",
+        ),
+        (
+            br#"{"label":"a","label":"b","action":"ok"}"#,
+            "json=data:duplicate_field@1:20",
+        ),
+        (
+            br#"{"label":"a","action":"ok"} trailing"#,
+            "json=syntax@1:29",
+        ),
+        (br#"{"label":1,"action":"ok"}"#, "json=data:wrong_type@1:10"),
+        (
+            b"\xef\xbb\xbf{\"label\":\"a\",\"action\":\"ok\"}",
+            "json=syntax@1:1",
+        ),
     ];
-    for payload in bad {
+    for (payload, problem) in bad {
         let rig = Rig::new();
         rig.plant(&signed_message(&rig.keyring, payload, |_| {}))
             .await;
-        archived_with(&run_one(&rig).await, "decode_error");
+        let worker = rig.worker();
+        let processed = worker.process_one().await.unwrap().unwrap();
+        let error = archived_with(&processed.outcome, "decode_error");
+        assert!(error.contains(" key=test-key "), "{error}");
+        assert!(error.ends_with(problem), "{error}, expected {problem}");
         assert!(rig.calls.labels().is_empty());
+        let counters = worker.counters();
+        assert_eq!(counters.rejected_by_key.get("test-key"), Some(&1));
+        assert_eq!(counters.verified_by_key.get("test-key"), Some(&1));
     }
 }
 
@@ -210,6 +229,7 @@ async fn a_signed_payload_that_breaks_a_rule_is_archived_with_its_field() {
     .await;
     let error = archived_with(&run_one(&rig).await, "validation_error");
     assert!(error.contains("fields=label:length"), "{error}");
+    assert!(error.contains(" key=test-key "), "{error}");
     assert!(
         !error.contains(&long_label),
         "no value in the error: {error}"

@@ -70,6 +70,7 @@ impl JsonErrorKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JsonError {
     kind: JsonErrorKind,
+    detail: Option<&'static str>,
     line: usize,
     column: usize,
 }
@@ -78,6 +79,13 @@ impl JsonError {
     /// What kind of problem the payload has.
     pub fn kind(&self) -> JsonErrorKind {
         self.kind
+    }
+
+    /// What the value got wrong, as a short `snake_case` word, when it is known:
+    /// `unknown_field`, `missing_field`, `duplicate_field`, `unknown_variant`,
+    /// `wrong_type`, `bad_value`, `bad_length` or `out_of_range`.
+    pub fn detail(&self) -> Option<&'static str> {
+        self.detail
     }
 
     /// The 1-based line where the problem was found (0 when unknown).
@@ -103,6 +111,7 @@ impl JsonError {
             .count();
         Self {
             kind: JsonErrorKind::Syntax,
+            detail: None,
             line,
             column,
         }
@@ -119,6 +128,7 @@ impl JsonError {
         };
         Self {
             kind,
+            detail: detail_of(err),
             line: err.line(),
             column: err.column(),
         }
@@ -127,17 +137,37 @@ impl JsonError {
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "invalid json ({}) at line {} column {}",
-            self.kind.as_str(),
-            self.line,
-            self.column
-        )
+        write!(f, "invalid json ({}", self.kind.as_str())?;
+        if let Some(detail) = self.detail {
+            write!(f, ": {detail}")?;
+        }
+        write!(f, ") at line {} column {}", self.line, self.column)
     }
 }
 
 impl std::error::Error for JsonError {}
+
+/// The start of each `serde` and `serde_json` message that names a known problem, and
+/// the word [`JsonError::detail`] gives for it. Only these fixed prefixes are read; the
+/// rest of the message, which may quote the input, is dropped.
+const DETAILS: [(&str, &str); 8] = [
+    ("unknown field", "unknown_field"),
+    ("missing field", "missing_field"),
+    ("duplicate field", "duplicate_field"),
+    ("unknown variant", "unknown_variant"),
+    ("invalid type", "wrong_type"),
+    ("invalid value", "bad_value"),
+    ("invalid length", "bad_length"),
+    ("number out of range", "out_of_range"),
+];
+
+fn detail_of(err: &serde_json::Error) -> Option<&'static str> {
+    let message = err.to_string();
+    DETAILS
+        .iter()
+        .find(|(prefix, _)| message.starts_with(prefix))
+        .map(|&(_, word)| word)
+}
 
 fn is_depth_error(err: &serde_json::Error) -> bool {
     err.to_string().starts_with(DEPTH_MESSAGE)
@@ -220,7 +250,27 @@ mod tests {
             !text.contains("secret") && !text.contains("hunter2"),
             "{text}"
         );
-        assert_eq!(text, "invalid json (data) at line 1 column 23");
+        assert_eq!(text, "invalid json (data: wrong_type) at line 1 column 23");
+    }
+
+    #[test]
+    fn details_name_the_problem_without_quoting_it() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Order {
+            amount: u32,
+        }
+        let detail = |input: &str| decode::<Order>(input.as_bytes()).unwrap_err().detail();
+        assert_eq!(
+            detail(r#"{"amount":1,"admin":true}"#),
+            Some("unknown_field")
+        );
+        assert_eq!(detail("{}"), Some("missing_field"));
+        assert_eq!(detail(r#"{"amount":"1"}"#), Some("wrong_type"));
+        assert_eq!(detail(r#"{"amount":-1}"#), Some("bad_value"));
+        assert_eq!(detail(r#"{"amount":1e400}"#), Some("out_of_range"));
+        assert_eq!(detail(r#"{"amount":1"#), None);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::json::JsonError;
+
 /// Why the worker refused a task before running its handler.
 ///
 /// Each reason has a stable code, written into the task's `error_msg` and into logs.
@@ -141,6 +143,8 @@ pub struct Rejection {
     pub payload_len: Option<usize>,
     /// Failed validation rules as `(field path, rule code)`.
     pub fields: Vec<(String, &'static str)>,
+    /// For a `decode_error`: the kind of JSON problem and where it was found.
+    pub json: Option<JsonError>,
 }
 
 /// How many failed fields a rejection text lists at most.
@@ -154,6 +158,7 @@ impl Rejection {
             key_id: None,
             payload_len: None,
             fields: Vec::new(),
+            json: None,
         }
     }
 
@@ -168,6 +173,12 @@ impl Rejection {
         self.payload_len = Some(len);
         self
     }
+
+    /// Adds where and how the payload failed to decode.
+    pub fn with_json(mut self, error: JsonError) -> Self {
+        self.json = Some(error);
+        self
+    }
 }
 
 impl fmt::Display for Rejection {
@@ -178,6 +189,13 @@ impl fmt::Display for Rejection {
         }
         if let Some(len) = self.payload_len {
             write!(f, " len={len}")?;
+        }
+        if let Some(json) = &self.json {
+            write!(f, " json={}", json.kind().as_str())?;
+            if let Some(detail) = json.detail() {
+                write!(f, ":{detail}")?;
+            }
+            write!(f, "@{}:{}", json.line(), json.column())?;
         }
         for (i, (path, rule)) in self.fields.iter().take(MAX_LISTED_FIELDS).enumerate() {
             let sep = if i == 0 { " fields=" } else { "," };

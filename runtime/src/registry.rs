@@ -28,8 +28,11 @@ pub(crate) enum RunError {
 /// and nesting of 128 levels or more; the derive that `#[task]` generates refuses
 /// unknown and duplicate fields.
 pub(crate) fn decode_and_validate<T: Task>(payload: &[u8]) -> Result<T, Rejection> {
-    let value: T = json::decode(payload)
-        .map_err(|_| Rejection::new(Reason::DecodeError).with_len(payload.len()))?;
+    let value: T = json::decode(payload).map_err(|e| {
+        Rejection::new(Reason::DecodeError)
+            .with_len(payload.len())
+            .with_json(e)
+    })?;
     validate(&value).map_err(|errors| {
         let mut rejection = Rejection::new(Reason::ValidationError).with_len(payload.len());
         rejection.fields = errors

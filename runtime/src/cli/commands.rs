@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{Command, Connection, EnqueueArgs, SchemaArgs, ValidateArgs, WorkArgs};
+use super::explain::explain;
 use super::stats::stats;
 use super::{App, BoxError};
 use crate::broker::redis::RedisBroker;
@@ -113,6 +114,9 @@ fn validate(app: &App, args: &ValidateArgs) -> Result<ExitCode, BoxError> {
         }
         Err(rejection) => {
             println!("{rejection}");
+            for line in explain(&rejection, &args.task_type) {
+                println!("  {line}");
+            }
             Ok(ExitCode::FAILURE)
         }
     }

@@ -246,6 +246,7 @@ async fn run(
     let limits = Limits {
         max_retry,
         one_time,
+        key_id: claims.map(|c| c.key_id),
     };
     let result = record(shared, task, raw, &message, limits, attempt).await;
     shared.inflight.remove(task.id);
@@ -288,6 +289,8 @@ struct Limits {
     max_retry: u32,
     /// How to mark a success of a one-time task; `None` for other types.
     one_time: Option<OneTime>,
+    /// The key id that signed the task, for refusals after the signature passed.
+    key_id: Option<String>,
 }
 
 /// Writes the result of an attempt, unless the lease was lost meanwhile.
@@ -324,9 +327,12 @@ async fn record(
             broker.requeue(task).await?;
             return Ok(Outcome::Requeued);
         }
-        Attempt::Done(Err(RunError::Rejected(rejection))) => {
+        Attempt::Done(Err(RunError::Rejected(mut rejection))) => {
+            rejection.key_id.clone_from(&limits.key_id);
             log_rejection(message, &rejection);
-            shared.counters.record(rejection.reason, None);
+            shared
+                .counters
+                .record(rejection.reason, rejection.key_id.as_deref());
             return failure(rejection.to_string()).archive(broker).await;
         }
         Attempt::Done(Err(RunError::Handler(err))) => match err.kind() {
