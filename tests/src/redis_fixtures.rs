@@ -1,9 +1,12 @@
-//! Shared pieces of the Redis broker tests: a connected broker, sample messages, and
-//! independent clock readings to compare stored scores with.
+//! Shared pieces of the Redis broker tests: a connected broker, sample messages,
+//! independent clock readings to compare stored scores with, and a [`Fixture`] that reads
+//! back what the broker wrote.
 
+use std::collections::HashMap;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use redis::Commands;
 use vetted::broker::redis::RedisBroker;
 use vetted::wire::TaskMessage;
 
@@ -66,4 +69,101 @@ pub fn assert_between(value: i64, low: i64, high: i64) {
         (low..=high).contains(&value),
         "{value} not in {low}..={high}"
     );
+}
+
+/// How long asynq keeps a daily counter: 90 days, in seconds.
+pub const NINETY_DAYS: i64 = 90 * 24 * 60 * 60;
+
+/// A test's own redis-server, a broker on it, and a plain connection that reads what
+/// the broker wrote.
+pub struct Fixture {
+    /// The server; stopped when the fixture is dropped.
+    pub server: RedisServer,
+    /// The broker under test.
+    pub broker: RedisBroker,
+    /// A connection of the test's own.
+    pub redis: redis::Connection,
+}
+
+impl Fixture {
+    /// Starts a server and connects both.
+    pub async fn start() -> Self {
+        let server = RedisServer::start();
+        let broker = broker(&server).await;
+        let redis = server.connection();
+        Self {
+            server,
+            broker,
+            redis,
+        }
+    }
+
+    /// Every field of the task hash of `id` in `queue`.
+    pub fn hash(&mut self, queue: &str, id: &str) -> HashMap<String, Vec<u8>> {
+        self.redis
+            .hgetall(format!("asynq:{{{queue}}}:t:{id}"))
+            .expect("HGETALL")
+    }
+
+    /// The `state` field of the task hash, if any.
+    pub fn state(&mut self, queue: &str, id: &str) -> Option<String> {
+        self.redis
+            .hget(format!("asynq:{{{queue}}}:t:{id}"), "state")
+            .expect("HGET state")
+    }
+
+    /// The value of a counter key, if it exists.
+    pub fn counter(&mut self, key: &str) -> Option<String> {
+        self.redis.get(key).expect("GET")
+    }
+
+    /// Asserts the task is in the sorted set `set` of its queue, with the state of the
+    /// same name and `message` stored, and no longer active; returns its score.
+    #[track_caller]
+    pub fn assert_moved_to(&mut self, set: &str, message: &TaskMessage) -> i64 {
+        let (queue, id) = (&message.queue, &message.id);
+        let hash = self.hash(queue, id);
+        assert_eq!(hash["state"], set.as_bytes(), "state of {id}");
+        assert_eq!(hash["msg"], message.encode(), "msg of {id}");
+        self.assert_nothing_active(queue);
+        let score: f64 = self
+            .redis
+            .zscore(format!("asynq:{{{queue}}}:{set}"), id)
+            .expect("ZSCORE");
+        score as i64
+    }
+
+    /// Asserts `queue` has no id in `active` and none in the lease set.
+    #[track_caller]
+    pub fn assert_nothing_active(&mut self, queue: &str) {
+        let active: i64 = self
+            .redis
+            .llen(format!("asynq:{{{queue}}}:active"))
+            .expect("LLEN");
+        let leased: i64 = self
+            .redis
+            .zcard(format!("asynq:{{{queue}}}:lease"))
+            .expect("ZCARD");
+        assert_eq!((active, leased), (0, 0), "active and leased ids of {queue}");
+    }
+
+    /// Asserts today's counter `name` (`processed` or `failed`) of `queue` is 1 and
+    /// expires in about 90 days.
+    #[track_caller]
+    pub fn assert_counted_today(&mut self, queue: &str, name: &str) {
+        let key = format!("asynq:{{{queue}}}:{name}:{}", utc_today());
+        assert_eq!(self.counter(&key).as_deref(), Some("1"), "{key}");
+        let ttl: i64 = self.redis.ttl(&key).expect("TTL");
+        assert_between(ttl, NINETY_DAYS - 5, NINETY_DAYS);
+    }
+
+    /// Asserts the all-time `processed` and `failed` counters of `queue`; `None` means
+    /// the key does not exist.
+    #[track_caller]
+    pub fn assert_totals(&mut self, queue: &str, processed: Option<&str>, failed: Option<&str>) {
+        let processed_key = format!("asynq:{{{queue}}}:processed");
+        let failed_key = format!("asynq:{{{queue}}}:failed");
+        assert_eq!(self.counter(&processed_key).as_deref(), processed);
+        assert_eq!(self.counter(&failed_key).as_deref(), failed);
+    }
 }
