@@ -454,7 +454,7 @@ async fn a_stray_copy_of_a_task_in_retry_is_dropped_unrun_and_counted() {
     );
 
     assert_eq!(rig.calls.labels(), ["flaky"]);
-    assert_eq!(rig.broker.ids("default", TaskState::Retry), [id.clone()]);
+    assert_eq!(rig.broker.ids("default", TaskState::Retry), [id.as_str()]);
     assert_eq!(rig.message("default", &id).await, before);
     assert!(worker.process_one().await.unwrap().is_none());
     assert_eq!(
