@@ -3,6 +3,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use vetted::broker::memory::TaskState;
 use vetted::broker::{Broker, TaskRef};
 use vetted::client::EnqueueOptions;
 use vetted::signing::KeyRing;
@@ -448,4 +449,73 @@ async fn the_test_helper_runs_a_handler_as_the_worker_would() {
         .unwrap();
     assert_eq!(outcome, Outcome::Completed);
     assert_eq!(calls.labels(), ["t"]);
+}
+
+/// A stray copy of the id of a task waiting to be retried does not run it early: the
+/// worker drops it unrun, counts it as `duplicate_delivery` in its own and the shared
+/// counters, and the task keeps its place, retry count and message.
+#[tokio::test]
+async fn a_stray_copy_of_a_task_in_retry_is_dropped_unrun_and_counted() {
+    let rig = Rig::new();
+    let id = rig
+        .client
+        .enqueue(&Probe::new("flaky", "fail"))
+        .await
+        .unwrap()
+        .id;
+    let worker = rig.worker();
+    assert!(matches!(run_one(&rig).await, Outcome::Retried { .. }));
+    let before = rig.message("default", &id).await;
+    rig.broker.push_pending_id("default", &id);
+
+    assert_eq!(
+        worker.process_one().await.unwrap().unwrap().outcome,
+        Outcome::Duplicate
+    );
+
+    assert_eq!(rig.calls.labels(), ["flaky"]);
+    assert_eq!(rig.broker.ids("default", TaskState::Retry), [id.as_str()]);
+    assert_eq!(rig.message("default", &id).await, before);
+    assert!(worker.process_one().await.unwrap().is_none());
+    assert_eq!(
+        worker.counters().rejected.get("duplicate_delivery"),
+        Some(&1)
+    );
+    worker.flush_counters().await.unwrap();
+    let shared = rig.broker.counters().await.unwrap();
+    assert_eq!(shared.rejected.get("duplicate_delivery"), Some(&1));
+}
+
+/// A copy taken while the same worker runs the task is dropped without disturbing the
+/// run: the handler starts once and the holder keeps its lease.
+#[tokio::test]
+async fn a_copy_of_a_running_task_is_dropped_while_it_runs() {
+    let rig = Rig::new();
+    let id = rig
+        .client
+        .enqueue(&Probe::new("slow", "sleep"))
+        .await
+        .unwrap()
+        .id;
+    let worker = std::sync::Arc::new(rig.worker());
+    let running = tokio::spawn({
+        let worker = worker.clone();
+        async move { worker.process_one().await }
+    });
+    while rig.calls.labels().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let lease = rig.broker.leases("default");
+    rig.broker.push_pending_id("default", &id);
+
+    assert_eq!(
+        worker.process_one().await.unwrap().unwrap().outcome,
+        Outcome::Duplicate
+    );
+
+    assert_eq!(rig.calls.labels(), ["slow"]);
+    assert_eq!(rig.broker.leases("default"), lease);
+    assert_eq!(rig.broker.ids("default", TaskState::Active), [id]);
+    assert!(!running.is_finished(), "the holder still runs");
+    running.abort();
 }

@@ -46,6 +46,9 @@ pub enum Reason {
     ValidationError,
     /// No handler is registered for the task type (retried a bounded number of times).
     UnknownTaskType,
+    /// A stray copy of a task id came out of `pending` while its task was held elsewhere:
+    /// running, or waiting in another set (dropped without running or writing anything).
+    DuplicateDelivery,
 }
 
 /// What the worker does with a refused task.
@@ -59,11 +62,13 @@ pub enum Disposition {
     Reschedule,
     /// Acknowledge without running: delete the task as a success would.
     Acknowledge,
+    /// Drop this delivery and write nothing: the task belongs to whoever holds it.
+    Discard,
 }
 
 impl Reason {
     /// Every reason, in declaration order.
-    pub const ALL: [Reason; 17] = [
+    pub const ALL: [Reason; 18] = [
         Reason::Unsigned,
         Reason::MalformedSignature,
         Reason::BadSignature,
@@ -81,6 +86,7 @@ impl Reason {
         Reason::DecodeError,
         Reason::ValidationError,
         Reason::UnknownTaskType,
+        Reason::DuplicateDelivery,
     ];
 
     /// The stable code, in `snake_case`.
@@ -103,6 +109,7 @@ impl Reason {
             Reason::DecodeError => "decode_error",
             Reason::ValidationError => "validation_error",
             Reason::UnknownTaskType => "unknown_task_type",
+            Reason::DuplicateDelivery => "duplicate_delivery",
         }
     }
 
@@ -112,6 +119,7 @@ impl Reason {
             Reason::UnknownKey | Reason::UnknownTaskType => Disposition::RetryBounded,
             Reason::TooEarly => Disposition::Reschedule,
             Reason::Replayed => Disposition::Acknowledge,
+            Reason::DuplicateDelivery => Disposition::Discard,
             _ => Disposition::Archive,
         }
     }

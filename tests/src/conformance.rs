@@ -13,12 +13,14 @@ use vetted::broker::{Broker, Dequeued, TaskRef};
 use vetted::wire::TaskMessage;
 
 mod accounting;
+mod duplicates;
 mod inspect;
 mod lifecycle;
 mod upkeep;
 mod vetted_data;
 
 pub use accounting::*;
+pub use duplicates::*;
 pub use inspect::Inspect;
 pub use lifecycle::*;
 pub use upkeep::*;
@@ -134,6 +136,8 @@ macro_rules! conformance_suite {
             expired_leases_measure_before_reading,
             oversize_message_is_leased_unread,
             dangling_id_is_leased_without_message,
+            duplicate_of_a_leased_task_is_dropped_and_the_holder_finishes,
+            stray_copy_of_a_waiting_or_ended_task_is_dropped,
             quarantine_archives_the_record,
             quarantine_drops_an_id_without_record,
             forward_drops_a_due_id_without_record,

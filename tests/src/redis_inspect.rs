@@ -123,6 +123,12 @@ impl Inspect for InspectedRedis {
             .expect("plant a pending id");
     }
 
+    async fn push_pending_id(&self, queue: &str, id: &str) {
+        let _: u64 = self
+            .query(redis::cmd("LPUSH").arg(queue_key(queue, "pending")).arg(id))
+            .await;
+    }
+
     async fn remove_record(&self, queue: &str, id: &str) {
         let removed: u64 = self.query(redis::cmd("DEL").arg(task_key(queue, id))).await;
         assert_eq!(removed, 1, "task {id} of {queue} had no hash");

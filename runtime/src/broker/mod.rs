@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 use async_trait::async_trait;
 
 mod counters;
+mod held;
 pub mod memory;
 mod quarantine;
 #[cfg(feature = "redis")]
@@ -20,6 +21,7 @@ pub mod redis;
 
 pub(crate) use counters::bump;
 pub use counters::{CounterSnapshot, MAX_TRACKED_NAMES, OTHER_NAMES};
+pub use held::HeldIn;
 pub use quarantine::QUARANTINED_TASK_TYPE;
 pub(crate) use quarantine::quarantined_message;
 
@@ -59,6 +61,17 @@ pub enum Dequeued {
         queue: String,
         /// Task id.
         id: String,
+    },
+    /// A stray copy of an id whose task is held elsewhere (see [`HeldIn`]). The copy was
+    /// removed from `pending` and went nowhere else; the task, its hash, its lease and
+    /// every other copy of its id were left as they were.
+    Duplicate {
+        /// Queue it was taken from.
+        queue: String,
+        /// Task id.
+        id: String,
+        /// Where the task was found.
+        held: HeldIn,
     },
 }
 
@@ -169,6 +182,10 @@ pub trait Broker: Send + Sync + 'static {
 
     /// Takes the next task from the first of `queues` that has one, leasing it until
     /// `lease_until`. A `msg` longer than `max_message_bytes` is leased but not read.
+    ///
+    /// An id whose task is already held elsewhere (see [`HeldIn`]) is a stray copy: it is
+    /// only removed from `pending` and returned as [`Dequeued::Duplicate`], so that one
+    /// task never has two deliveries at once nor runs while it waits in another set.
     async fn dequeue(
         &self,
         queues: &[String],

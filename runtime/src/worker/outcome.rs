@@ -39,6 +39,10 @@ pub enum Outcome {
     /// The lease ran out while the task ran; nothing was written and lease recovery
     /// will retry it.
     LeaseLost,
+    /// A stray copy of the id was taken from `pending` while the task was held elsewhere
+    /// (reason `duplicate_delivery`); the copy was dropped, nothing ran and nothing was
+    /// written, and the task stays with whatever holds it.
+    Duplicate,
 }
 
 /// One processed task.

@@ -13,7 +13,7 @@ use super::check::{Admitted, Refused};
 use super::inflight::Running;
 use super::one_time::OneTime;
 use super::outcome::{self, Failure, Outcome, Processed};
-use crate::broker::{BrokerError, Dequeued, TaskRef};
+use crate::broker::{BrokerError, Dequeued, HeldIn, TaskRef};
 use crate::handler::{ErrorKind, TaskContext};
 use crate::reason::{Disposition, Reason, Rejection};
 use crate::registry::RunError;
@@ -45,6 +45,10 @@ pub(crate) async fn process(
                 Rejection::new(Reason::MalformedMessage),
             )
             .await?;
+            (queue, id, outcome)
+        }
+        Dequeued::Duplicate { queue, id, held } => {
+            let outcome = discard_duplicate(shared, &queue, &id, held);
             (queue, id, outcome)
         }
         Dequeued::Task { queue, id, message } => {
@@ -102,6 +106,16 @@ async fn admit(
     refuse(shared, task, raw, Box::new(refused)).await
 }
 
+/// Drops a stray copy of an id whose task is held elsewhere. Nothing is written, and the
+/// worker's in-flight record (keyed by id) is not touched, since this worker may be the
+/// holder itself.
+fn discard_duplicate(shared: &Shared, queue: &str, id: &str, held: HeldIn) -> Outcome {
+    let reason = Reason::DuplicateDelivery;
+    tracing::warn!(task_id = ?log_name(id), queue = ?log_name(queue), reason = reason.code(), held = held.as_str(), "duplicate delivery dropped");
+    shared.counters.record(reason, None);
+    Outcome::Duplicate
+}
+
 /// Moves an unusable message out of `active` into the archive.
 async fn quarantine(
     shared: &Shared,
@@ -155,6 +169,7 @@ async fn refuse(
             shared.broker.done(task, &message.unique_key).await?;
             Ok(Outcome::Replayed)
         }
+        Disposition::Discard => Ok(Outcome::Duplicate),
         Disposition::RetryBounded => {
             let bound = match rejection.reason {
                 Reason::UnknownKey => shared.config.unknown_key_retries,

@@ -28,6 +28,10 @@ pub trait Inspect: Send + Sync {
     /// in state `pending`, or with no record at all when `message` is `None`.
     async fn push_raw_pending(&self, queue: &str, id: &str, message: Option<&[u8]>);
 
+    /// Pushes `id` on the left of `queue`'s pending list and nothing else: the task's
+    /// record, if any, and every other place its id is listed stay as they are.
+    async fn push_pending_id(&self, queue: &str, id: &str);
+
     /// Deletes the record of task `id` in `queue`, leaving the id wherever it is listed.
     async fn remove_record(&self, queue: &str, id: &str);
 
@@ -79,6 +83,10 @@ impl Inspect for MemoryBroker {
 
     async fn push_raw_pending(&self, queue: &str, id: &str, message: Option<&[u8]>) {
         MemoryBroker::push_raw_pending(self, queue, id, message.map(<[u8]>::to_vec));
+    }
+
+    async fn push_pending_id(&self, queue: &str, id: &str) {
+        MemoryBroker::push_pending_id(self, queue, id);
     }
 
     async fn remove_record(&self, queue: &str, id: &str) {

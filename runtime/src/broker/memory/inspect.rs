@@ -141,6 +141,16 @@ impl MemoryBroker {
         data.pending.push_front(id.to_owned());
     }
 
+    /// Pushes `id` onto `queue`'s pending list and changes nothing else, as a foreign
+    /// writer's bare `LPUSH` could: the record of `id`, if any, and every other list or
+    /// set holding it stay as they are. For tests of stray copies of an id.
+    pub fn push_pending_id(&self, queue: &str, id: &str) {
+        self.store()
+            .queue_mut(queue)
+            .pending
+            .push_front(id.to_owned());
+    }
+
     /// Deletes the record of `id` in `queue`, leaving the id in whichever list or set
     /// holds it, as a foreign writer could. Returns whether there was a record. For tests
     /// of how operations treat ids without a record.

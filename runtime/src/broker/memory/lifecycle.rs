@@ -52,7 +52,8 @@ impl Store {
     }
 
     /// Moves the oldest pending id of the first non-empty queue to active, leased until
-    /// `lease_until`, and reports what its record holds.
+    /// `lease_until`, and reports what its record holds; or, when its task is held
+    /// elsewhere, only pops that stray copy and reports where the task is.
     pub(super) fn dequeue(
         &mut self,
         queues: &[String],
@@ -62,6 +63,13 @@ impl Store {
         queues.iter().find_map(|name| {
             let queue = self.queues.get_mut(name)?;
             let id = queue.pending.pop_back()?;
+            if let Some(held) = queue.held_in(&id) {
+                return Some(Dequeued::Duplicate {
+                    queue: name.clone(),
+                    id,
+                    held,
+                });
+            }
             queue.active.push_front(id.clone());
             queue.lease.add(&id, unix_secs(lease_until));
             Some(activate(queue, name, id, max_message_bytes))

@@ -9,7 +9,7 @@ use super::stats::Counters;
 use super::time::unix_secs;
 use super::unique::UniqueLock;
 use super::zset::ZSet;
-use crate::broker::{BrokerError, CounterSnapshot, QueueStats, TaskRef};
+use crate::broker::{BrokerError, CounterSnapshot, HeldIn, QueueStats, TaskRef};
 
 /// A task state, stored as asynq's lowercase string in the task hash's `state` field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -155,6 +155,25 @@ impl QueueData {
     /// Whether `id` is active: in the `active` list and in `lease`.
     pub(super) fn is_active(&self, id: &str) -> bool {
         self.in_active_list(id) && self.lease.contains(id)
+    }
+
+    /// Where the task `id` is held, if anywhere, checked in [`HeldIn::ALL`] order.
+    pub(super) fn held_in(&self, id: &str) -> Option<HeldIn> {
+        if self.lease.contains(id) {
+            return Some(HeldIn::Lease);
+        }
+        if self.in_active_list(id) {
+            return Some(HeldIn::Active);
+        }
+        let sets = [
+            (HeldIn::Scheduled, &self.scheduled),
+            (HeldIn::Retry, &self.retry),
+            (HeldIn::Archived, &self.archived),
+            (HeldIn::Completed, &self.completed),
+        ];
+        sets.into_iter()
+            .find(|(_, set)| set.contains(id))
+            .map(|(held, _)| held)
     }
 
     /// Takes `id` out of `active` and `lease`, or fails with `NotFound`, changing nothing,

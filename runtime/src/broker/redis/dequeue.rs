@@ -1,4 +1,5 @@
-//! Taking the next task (asynq-protocol §5.7), measured before it is read.
+//! Taking the next task (asynq-protocol §5.7), measured before it is read; a stray copy
+//! of an id whose task is held elsewhere is dropped instead.
 
 use crate::names::log_name;
 use std::time::SystemTime;
@@ -10,7 +11,7 @@ use tracing::debug;
 use super::clock::unix_secs;
 use super::error::from_redis;
 use super::{keys, scripts};
-use crate::broker::{BrokerError, Dequeued};
+use crate::broker::{BrokerError, Dequeued, HeldIn};
 
 /// Tries each queue in order and returns the first task found.
 pub(crate) async fn dequeue(
@@ -25,9 +26,14 @@ pub(crate) async fn dequeue(
             .key(keys::paused(queue))
             .key(keys::active(queue))
             .key(keys::lease(queue))
+            .key(keys::scheduled(queue))
+            .key(keys::retry(queue))
+            .key(keys::archived(queue))
+            .key(keys::completed(queue))
             .arg(unix_secs(lease_until))
             .arg(keys::task_key_prefix(queue))
             .arg(max_message_bytes)
+            .arg(keys::group_key_prefix(queue))
             .invoke_async(conn)
             .await
             .map_err(from_redis)?;
@@ -51,6 +57,9 @@ fn log(found: &Dequeued) {
         }
         Dequeued::Dangling { queue, id } => {
             debug!(queue = ?log_name(queue), task_id = ?log_name(id), "dangling task id dequeued")
+        }
+        Dequeued::Duplicate { queue, id, held } => {
+            debug!(queue = ?log_name(queue), task_id = ?log_name(id), held = held.as_str(), "stray task id copy dequeued")
         }
     }
 }
@@ -85,6 +94,21 @@ fn parse_reply(queue: &str, reply: Value) -> Result<Option<Dequeued>, BrokerErro
             queue,
             id: text(id),
         })),
+        [
+            Value::Int(4),
+            Value::BulkString(id),
+            Value::BulkString(place),
+        ] => {
+            let held = std::str::from_utf8(place)
+                .ok()
+                .and_then(HeldIn::parse)
+                .ok_or_else(malformed)?;
+            Ok(Some(Dequeued::Duplicate {
+                queue,
+                id: text(id),
+                held,
+            }))
+        }
         _ => Err(malformed()),
     }
 }
@@ -128,6 +152,13 @@ mod tests {
             id: "id".into(),
         };
         assert_eq!(parse_reply("q", dangling).unwrap(), Some(expected));
+        let duplicate = Value::Array(vec![Value::Int(4), bulk(b"id"), bulk(b"retry")]);
+        let expected = Dequeued::Duplicate {
+            queue: "q".into(),
+            id: "id".into(),
+            held: HeldIn::Retry,
+        };
+        assert_eq!(parse_reply("q", duplicate).unwrap(), Some(expected));
         assert_eq!(parse_reply("q", Value::Nil).unwrap(), None);
     }
 
@@ -136,6 +167,8 @@ mod tests {
         for reply in [
             Value::Int(1),
             Value::Array(vec![Value::Int(4), bulk(b"id")]),
+            Value::Array(vec![Value::Int(4), bulk(b"id"), bulk(b"pending")]),
+            Value::Array(vec![Value::Int(5), bulk(b"id")]),
         ] {
             assert!(parse_reply("q", reply).is_err());
         }

@@ -1,18 +1,49 @@
--- Dequeue (asynq-protocol §5.7), measuring msg before reading it.
--- KEYS[1] pending, KEYS[2] paused flag, KEYS[3] active, KEYS[4] lease.
--- ARGV[1] lease expiry in Unix seconds, ARGV[2] task key prefix, ARGV[3] msg size cap.
+-- Dequeue (asynq-protocol §5.7), measuring msg before reading it, and refusing a stray
+-- copy of an id whose task is held elsewhere.
+-- KEYS[1] pending, KEYS[2] paused flag, KEYS[3] active, KEYS[4] lease,
+-- KEYS[5] scheduled, KEYS[6] retry, KEYS[7] archived, KEYS[8] completed.
+-- ARGV[1] lease expiry in Unix seconds, ARGV[2] task key prefix, ARGV[3] msg size cap,
+-- ARGV[4] group key prefix.
 -- Returns nil when paused or empty, else {kind, id[, extra]}:
---   {1, id, msg} a task; {2, id, length} msg over the cap; {3, id} no hash or no msg.
--- The id is active and leased in every case. A missing hash is not recreated.
+--   {1, id, msg} a task; {2, id, length} msg over the cap; {3, id} no hash or no msg;
+--   {4, id, place} a stray copy, where place names what holds the task.
+-- Kinds 1 to 3 leave the id active and leased; a missing hash is not recreated.
+-- Kind 4 pops the copy from pending and writes nothing else: the holder's active entry,
+-- lease and hash stay as they were.
 if redis.call("EXISTS", KEYS[2]) == 1 then
   return nil
 end
-local id = redis.call("RPOPLPUSH", KEYS[1], KEYS[3])
+local id = redis.call("LINDEX", KEYS[1], -1)
 if not id then
   return nil
 end
-redis.call("ZADD", KEYS[4], ARGV[1], id)
 local key = ARGV[2] .. id
+local function held_in()
+  if redis.call("ZSCORE", KEYS[4], id) then
+    return "lease"
+  end
+  if redis.call("LPOS", KEYS[3], id) then
+    return "active"
+  end
+  local sets = {"scheduled", "retry", "archived", "completed"}
+  for i, place in ipairs(sets) do
+    if redis.call("ZSCORE", KEYS[4 + i], id) then
+      return place
+    end
+  end
+  local group = redis.call("HGET", key, "group")
+  if group and group ~= "" and redis.call("ZSCORE", ARGV[4] .. group, id) then
+    return "aggregating"
+  end
+  return nil
+end
+local place = held_in()
+if place then
+  redis.call("RPOP", KEYS[1])
+  return {4, id, place}
+end
+redis.call("RPOPLPUSH", KEYS[1], KEYS[3])
+redis.call("ZADD", KEYS[4], ARGV[1], id)
 if redis.call("EXISTS", key) == 0 then
   return {3, id}
 end
