@@ -3,7 +3,6 @@
 //! and every other task carry on.
 
 use redis::Commands;
-use vetted::broker::redis::ORIGINAL_MESSAGE_FIELD;
 use vetted::client::{EnqueueError, EnqueueOptions};
 use vetted::names::NameError;
 use vetted::wire::TaskMessage;
@@ -45,11 +44,13 @@ async fn c1_an_undecodable_msg_is_quarantined_and_kept_for_forensics() {
     arena.run_until_settled().await;
 
     arena.assert_quarantined("default", "c1-garbage", "malformed_message");
-    let original: Vec<u8> = arena
-        .redis()
-        .hget(task_key("default", "c1-garbage"), ORIGINAL_MESSAGE_FIELD)
-        .unwrap();
-    assert_eq!(original, garbage_message(), "original bytes kept");
+    let entry = arena.quarantine_entry("default", "c1-garbage");
+    assert_eq!(
+        entry.fields.get("msg"),
+        Some(&garbage_message()),
+        "original bytes kept in the quarantine entry"
+    );
+    assert!(!arena.holds("default", "archived", "c1-garbage"));
     // An empty msg decodes as an empty TaskMessage, whose id disagrees with its key.
     arena.assert_quarantined("default", "c1-empty", "key_mismatch");
     arena.assert_handled_once(&[&before, &after]);

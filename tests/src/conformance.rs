@@ -15,12 +15,14 @@ use vetted::wire::TaskMessage;
 mod accounting;
 mod inspect;
 mod lifecycle;
+mod quarantine;
 mod upkeep;
 mod vetted_data;
 
 pub use accounting::*;
 pub use inspect::Inspect;
 pub use lifecycle::*;
+pub use quarantine::*;
 pub use upkeep::*;
 pub use vetted_data::*;
 
@@ -134,8 +136,10 @@ macro_rules! conformance_suite {
             expired_leases_measure_before_reading,
             oversize_message_is_leased_unread,
             dangling_id_is_leased_without_message,
-            quarantine_archives_the_record,
-            quarantine_drops_an_id_without_record,
+            quarantine_deletes_the_task_and_records_an_entry,
+            quarantine_of_an_id_without_record_counts_nothing,
+            quarantine_keeps_only_short_messages,
+            quarantine_store_is_bounded,
             forward_drops_a_due_id_without_record,
             requeue_and_reschedule_create_no_record,
             done_releases_the_unique_lock_it_holds,
