@@ -68,14 +68,23 @@ fn example_worker_handles_go_tasks_and_quarantines_a_tampered_one() {
     );
     assert_eq!(report["queue_info"]["pending"], 0);
     let listing = Command::new(env!("CARGO_BIN_EXE_example-worker"))
-        .args(["quarantine", "--redis-url", &redis.url(), "--queue", "default"])
+        .args([
+            "quarantine",
+            "--redis-url",
+            &redis.url(),
+            "--queue",
+            "default",
+        ])
         .output()
         .expect("quarantine command runs");
     assert!(listing.status.success(), "{listing:?}");
     let listing = String::from_utf8_lossy(&listing.stdout);
     let lines: Vec<&str> = listing.lines().collect();
     assert_eq!(lines.len(), 2, "{listing}");
-    assert!(lines[0].starts_with(r#"queue "default": 1 quarantined"#), "{listing}");
+    assert!(
+        lines[0].starts_with(r#"queue "default": 1 quarantined"#),
+        "{listing}"
+    );
     for part in [
         r#"id="bad""#,
         r#"type="email:welcome""#,

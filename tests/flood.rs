@@ -17,11 +17,11 @@ use vetted::signing::{HEADER, KeyRing, SignedFields};
 use vetted::validate::validate;
 use vetted::wire::{DecodeLimits, TaskMessage};
 use vetted::worker::Worker;
-use vetted_tests::quarantine_stream::read_quarantine;
 use vetted_tests::attack::{
     Arena, CANARY, Note, capture, garbage_message, header_of, hostile_label, note_json, now_secs,
     set_header, signed, split_tag, task_key, with_tag,
 };
+use vetted_tests::quarantine_stream::read_quarantine;
 
 const TOTAL: usize = 10_000;
 /// One task in a hundred is hostile.
@@ -164,14 +164,26 @@ fn check_outcomes(arena: &Arena, legit: &[String], hostile: &[(String, &'static 
         reason.after_retries() == Disposition::Archive
     });
     let left: Vec<String> = redis.keys("asynq:{default}:t:*").unwrap();
-    assert_eq!(left.len(), archived.len(), "only the archived tasks are kept");
+    assert_eq!(
+        left.len(),
+        archived.len(),
+        "only the archived tasks are kept"
+    );
     let archived_len: usize = redis.zcard("asynq:{default}:archived").unwrap();
-    assert_eq!(archived_len, archived.len(), "every verified hostile task archived");
+    assert_eq!(
+        archived_len,
+        archived.len(),
+        "every verified hostile task archived"
+    );
     let entries: HashMap<String, String> = read_quarantine(&mut redis, "default")
         .into_iter()
         .map(|entry| (entry.task_id(), entry.text("reason").unwrap_or_default()))
         .collect();
-    assert_eq!(entries.len(), quarantined.len(), "every unproven task quarantined");
+    assert_eq!(
+        entries.len(),
+        quarantined.len(),
+        "every unproven task quarantined"
+    );
     for (id, code) in quarantined {
         assert_eq!(runs.get(id), None, "{id} never handled");
         assert_eq!(entries.get(id).map(String::as_str), Some(*code), "{id}");

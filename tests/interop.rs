@@ -3,9 +3,9 @@
 
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
+use vetted::broker::Broker;
 use vetted::broker::redis::RedisBroker;
 use vetted::client::{Client, EnqueueOptions};
-use vetted::broker::Broker;
 use vetted::signing::KeyRing;
 use vetted::wire::TaskMessage;
 use vetted::worker::{Outcome, Worker};
@@ -98,7 +98,10 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
         errors,
         [
             ("unsigned", "vetted: reason=unsigned len=33"),
-            ("tampered", "vetted: reason=bad_signature key=interop-k1 len=33"),
+            (
+                "tampered",
+                "vetted: reason=bad_signature key=interop-k1 len=33"
+            ),
         ]
     );
     let report = go_harness::run(&addr, &["inspect", "--queue", "default"])
@@ -160,8 +163,16 @@ async fn go_inspector_lists_real_archived_tasks_unchanged_after_a_flood() {
         run_ok(
             &addr,
             &[
-                "enqueue", "--type", "test:probe", "--payload", payload, "--count", "50", "--id",
-                id, flag,
+                "enqueue",
+                "--type",
+                "test:probe",
+                "--payload",
+                payload,
+                "--count",
+                "50",
+                "--id",
+                id,
+                flag,
             ],
         );
     }

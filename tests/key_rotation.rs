@@ -231,7 +231,10 @@ async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined() 
     assert!(rig.calls.labels().is_empty(), "the handler never ran");
     let mut redis = rig.server.connection();
     let hash = format!("asynq:{{default}}:t:{}", info.id);
-    assert!(!redis.exists::<_, bool>(&hash).unwrap(), "the hash is deleted");
+    assert!(
+        !redis.exists::<_, bool>(&hash).unwrap(),
+        "the hash is deleted"
+    );
     let quarantined = rig.broker.quarantined("default", 5).await.unwrap();
     assert_eq!(quarantined.len, 1);
     let raw = quarantined.entries[0].message.as_deref().expect("msg kept");

@@ -11,10 +11,10 @@ use vetted::broker::{
 };
 use vetted::reason::{Reason, Rejection};
 use vetted::wire::{ServerInfo, Timestamp, WorkerInfo};
+use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
 use vetted_tests::redis_fixtures::{
     assert_between, broker, message, now_nanos, unix_secs, utc_today,
 };
-use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
 use vetted_tests::redis_server::RedisServer;
 
 fn task<'a>(queue: &'a str, id: &'a str) -> TaskRef<'a> {
@@ -111,7 +111,9 @@ async fn quarantine_deletes_the_task_and_writes_one_stream_entry() {
     let mut redis = server.connection();
     let garbage: &[u8] = b"\xff\xff\x00garbage";
     make_active(&mut redis, "bad", Some(garbage));
-    let rejection = Rejection::new(Reason::BadSignature).with_key("k1").with_len(7);
+    let rejection = Rejection::new(Reason::BadSignature)
+        .with_key("k1")
+        .with_len(7);
     let before_ms = unix_secs(SystemTime::now()) * 1000;
 
     broker
@@ -141,7 +143,10 @@ async fn quarantine_deletes_the_task_and_writes_one_stream_entry() {
             ("task_id", "bad".to_owned()),
             ("task_type", "email:send".to_owned()),
             ("reason", "bad_signature".to_owned()),
-            ("error_msg", "vetted: reason=bad_signature key=k1 len=7".to_owned()),
+            (
+                "error_msg",
+                "vetted: reason=bad_signature key=k1 len=7".to_owned()
+            ),
             ("key", "k1".to_owned()),
             ("len", garbage.len().to_string()),
         ]
@@ -152,7 +157,10 @@ async fn quarantine_deletes_the_task_and_writes_one_stream_entry() {
     assert_between(ms, before_ms, before_ms + 3_000);
     let failed = format!("asynq:{{default}}:failed:{}", utc_today());
     assert_eq!(redis.get::<_, String>(&failed).unwrap(), "1");
-    assert_eq!(redis.get::<_, String>("asynq:{default}:processed").unwrap(), "1");
+    assert_eq!(
+        redis.get::<_, String>("asynq:{default}:processed").unwrap(),
+        "1"
+    );
 }
 
 #[tokio::test]
@@ -175,11 +183,17 @@ async fn quarantine_of_a_hash_without_msg_counts_it_and_keeps_no_bytes() {
         .await
         .unwrap();
 
-    assert_eq!(redis.exists::<_, i64>("asynq:{default}:t:stray").unwrap(), 0);
+    assert_eq!(
+        redis.exists::<_, i64>("asynq:{default}:t:stray").unwrap(),
+        0
+    );
     let entries = read_quarantine(&mut redis, "default");
     assert_eq!(entries.len(), 1);
     assert!(!entries[0].fields.contains_key("msg"));
-    assert_eq!(redis.get::<_, String>("asynq:{default}:failed").unwrap(), "1");
+    assert_eq!(
+        redis.get::<_, String>("asynq:{default}:failed").unwrap(),
+        "1"
+    );
 }
 
 #[tokio::test]
@@ -206,7 +220,9 @@ async fn quarantine_of_an_id_without_hash_counts_nothing() {
     let counters: Vec<String> = redis.keys("asynq:{default}:processed*").unwrap();
     assert!(counters.is_empty(), "{counters:?}");
     assert_eq!(read_quarantine(&mut redis, "default").len(), 1);
-    let again = broker.quarantine(task("default", "ghost"), &note, &limits).await;
+    let again = broker
+        .quarantine(task("default", "ghost"), &note, &limits)
+        .await;
     assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
     assert_eq!(read_quarantine(&mut redis, "default").len(), 1);
 }

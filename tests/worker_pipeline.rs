@@ -28,7 +28,9 @@ async fn run_one(rig: &Rig) -> Outcome {
 /// Asserts `outcome` is a refusal with reason `code`, recorded where the reason sends it
 /// (archive after verification, quarantine before), and returns its error text.
 fn refused_with(outcome: &Outcome, code: &str) -> String {
-    let quarantines = Reason::from_code(code).expect("a reason code").after_retries()
+    let quarantines = Reason::from_code(code)
+        .expect("a reason code")
+        .after_retries()
         == Disposition::Quarantine;
     match outcome {
         Outcome::Archived { error } if !quarantines => check_error(error, code),

@@ -5,11 +5,11 @@ use std::time::{Duration, Instant};
 use redis::Commands;
 use serde_json::json;
 use vetted::wire::TaskMessage;
-use vetted_tests::quarantine_stream::quarantine_len;
 use vetted_tests::attack::{
     Arena, CANARY, garbage_message, header_of, hostile_label, note_json, set_header, signed,
     split_tag, task_key, with_tag,
 };
+use vetted_tests::quarantine_stream::quarantine_len;
 
 /// Forged notes in three shapes: changed tag, no signature, garbage protobuf.
 fn forged(arena: &Arena, n: usize) -> Vec<(String, &'static str)> {

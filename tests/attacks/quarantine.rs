@@ -40,7 +40,11 @@ fn plant_real_archive(arena: &Arena) {
                 &[("msg", message.encode()), ("state", b"archived".to_vec())],
             )
             .ignore()
-            .zadd("asynq:{default}:archived", &id, now - 30 * 86_400 + *i as i64)
+            .zadd(
+                "asynq:{default}:archived",
+                &id,
+                now - 30 * 86_400 + *i as i64,
+            )
             .ignore();
         }
         let _: () = pipe.query(&mut redis).expect("plant the archive");
@@ -80,10 +84,7 @@ fn forge(arena: &Arena, i: usize) -> (String, &'static str) {
         }
         4 => {
             let id = format!("f1q-dangling-{i}");
-            let _: () = arena
-                .redis()
-                .lpush("asynq:{default}:pending", &id)
-                .unwrap();
+            let _: () = arena.redis().lpush("asynq:{default}:pending", &id).unwrap();
             (id, "malformed_message")
         }
         _ => {
@@ -135,10 +136,20 @@ async fn f1_a_flood_cannot_push_real_archived_tasks_out_and_the_store_stays_boun
 
     let mut redis = arena.redis();
     let archived: usize = redis.zcard("asynq:{default}:archived").unwrap();
-    assert_eq!(archived, ARCHIVE_CAP, "the archive holds exactly the real tasks");
+    assert_eq!(
+        archived, ARCHIVE_CAP,
+        "the archive holds exactly the real tasks"
+    );
     let oldest: Vec<String> = redis.zrange("asynq:{default}:archived", 0, 0).unwrap();
-    assert_eq!(oldest, ["real-00000"], "the oldest real archived task survives");
-    assert_eq!(arena.state("default", "real-00000").as_deref(), Some("archived"));
+    assert_eq!(
+        oldest,
+        ["real-00000"],
+        "the oldest real archived task survives"
+    );
+    assert_eq!(
+        arena.state("default", "real-00000").as_deref(),
+        Some("archived")
+    );
     let len = quarantine_len(&mut redis, "default");
     assert!(
         (cap..=cap + STREAM_TRIM_SLACK).contains(&len) && longest <= cap + STREAM_TRIM_SLACK,
@@ -202,7 +213,11 @@ async fn r10_the_quarantine_alert_fires_once_per_window() {
     tokio::time::sleep(window).await;
     flood(20);
     while worker.process_one().await.unwrap().is_some() {}
-    assert_eq!(alerts_for_low().len(), 2, "one more alert in the next window");
+    assert_eq!(
+        alerts_for_low().len(),
+        2,
+        "one more alert in the next window"
+    );
     arena.assert_no_canary();
 }
 

@@ -109,7 +109,10 @@ async fn c4_a_huge_msg_is_refused_by_its_length_without_being_read() {
     let entry = arena.quarantine_entry("default", &id);
     let error = entry.text("error_msg").unwrap_or_default();
     assert!(error.contains(&format!("len={huge_len}")), "{error}");
-    assert!(!entry.fields.contains_key("msg"), "an unread msg is not kept");
+    assert!(
+        !entry.fields.contains_key("msg"),
+        "an unread msg is not kept"
+    );
     arena.assert_handled_once(&[&before, &after]);
     arena.assert_no_canary();
 }

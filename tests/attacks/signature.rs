@@ -8,11 +8,11 @@
 use vetted::signing::KeyRing;
 use vetted::wire::TaskMessage;
 use vetted::worker::{BuildError, Worker};
-use vetted_tests::quarantine_stream::quarantine_key;
 use vetted_tests::attack::{
     Arena, PREVIOUS_SIGNER, RETIRED_SIGNER, capture, header_of, hostile_label, label_was_parsed,
     note_json, ring, set_header, signed, split_tag, task_key, with_tag,
 };
+use vetted_tests::quarantine_stream::quarantine_key;
 
 /// A note signed with the worker's own key, carrying the canary.
 fn hostile_note(arena: &Arena, row: &str) -> (TaskMessage, String) {
@@ -227,7 +227,11 @@ async fn a8_an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined
         .iter()
         .filter(|l| l.contains("task refused") && l.contains("\"unknown_key\""))
         .collect();
-    assert_eq!(retried.len(), 3, "three retries for rotation lag: {lines:#?}");
+    assert_eq!(
+        retried.len(),
+        3,
+        "three retries for rotation lag: {lines:#?}"
+    );
     assert!(retried[2].contains("retried=2"), "{}", retried[2]);
     let entry = arena.quarantine_entry("default", &id);
     let error = entry.text("error_msg").unwrap_or_default();

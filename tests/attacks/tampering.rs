@@ -132,7 +132,10 @@ async fn g3_an_archived_task_run_again_is_verified_and_refused_again() {
 
     arena.assert_refused("default", &hostile, "validation_error");
     arena.assert_refused("default", &forged, "malformed_signature");
-    let exists: bool = arena.redis().exists(task_key("default", "g3-garbage")).unwrap();
+    let exists: bool = arena
+        .redis()
+        .exists(task_key("default", "g3-garbage"))
+        .unwrap();
     assert!(!exists, "a quarantined task leaves nothing to run again");
     arena.assert_handled_once(&[&legit]);
     arena.assert_no_canary();

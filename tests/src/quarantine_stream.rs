@@ -38,9 +38,12 @@ pub fn read_quarantine(redis: &mut redis::Connection, queue: &str) -> Vec<Stream
     read_stream(redis, &quarantine_key(queue))
 }
 
+/// A stream entry as Redis returns it: its id and its field and value pairs.
+type RawEntry = (String, Vec<(String, Vec<u8>)>);
+
 /// Every entry of the stream `key`, oldest first.
 pub fn read_stream(redis: &mut redis::Connection, key: &str) -> Vec<StreamEntry> {
-    let raw: Vec<(String, Vec<(String, Vec<u8>)>)> = redis::cmd("XRANGE")
+    let raw: Vec<RawEntry> = redis::cmd("XRANGE")
         .arg(key)
         .arg("-")
         .arg("+")

@@ -12,8 +12,8 @@ use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 use vetted::broker::redis::RedisBroker;
 use vetted::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits,
-    QuarantineList, QuarantineNote, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use vetted::wire::TaskMessage;
 

@@ -151,11 +151,7 @@ async fn plant_unsigned(broker: &dyn Broker) -> Result<String, BoxError> {
 }
 
 /// The refusal text the quarantine store of `queue` holds for task `id`.
-async fn quarantined_error(
-    broker: &dyn Broker,
-    queue: &str,
-    id: &str,
-) -> Result<String, BoxError> {
+async fn quarantined_error(broker: &dyn Broker, queue: &str, id: &str) -> Result<String, BoxError> {
     let list = broker.quarantined(queue, 100).await?;
     let entry = list
         .entries

@@ -145,9 +145,18 @@ pub(crate) fn entry_fields<'a>(
     let rejection = note.rejection;
     let mut fields = vec![
         (field::TASK_ID, text(stored_name(id))),
-        (field::REASON, Cow::Borrowed(rejection.reason.code().as_bytes())),
-        (field::ERROR_MSG, Cow::Owned(rejection.to_string().into_bytes())),
-        (field::LEN, Cow::Owned(note.message_len.to_string().into_bytes())),
+        (
+            field::REASON,
+            Cow::Borrowed(rejection.reason.code().as_bytes()),
+        ),
+        (
+            field::ERROR_MSG,
+            Cow::Owned(rejection.to_string().into_bytes()),
+        ),
+        (
+            field::LEN,
+            Cow::Owned(note.message_len.to_string().into_bytes()),
+        ),
     ];
     if let Some(task_type) = note.task_type {
         fields.push((field::TASK_TYPE, text(stored_name(task_type))));
@@ -210,7 +219,9 @@ mod tests {
 
     #[test]
     fn fields_round_trip_and_long_messages_are_not_kept() {
-        let rejection = Rejection::new(Reason::BadSignature).with_key("k1").with_len(3);
+        let rejection = Rejection::new(Reason::BadSignature)
+            .with_key("k1")
+            .with_len(3);
         let note = QuarantineNote {
             rejection: &rejection,
             task_type: Some("email:send"),

@@ -92,7 +92,10 @@ mod tests {
         let mut out = String::new();
         render(&mut out, "default", &list);
         let lines: Vec<&str> = out.lines().collect();
-        assert_eq!(lines[0], r#"queue "default": 7 quarantined, newest 2 shown"#);
+        assert_eq!(
+            lines[0],
+            r#"queue "default": 7 quarantined, newest 2 shown"#
+        );
         assert_eq!(
             lines[1],
             r#"  "1767268800123-0" 2026-01-01T12:00:00Z id="t1" type="email:send" reason="bad_signature" key="k1" len=80 kept=yes"#

@@ -63,7 +63,10 @@ impl Arena {
         self.assert_quarantined(queue, id, "malformed_message");
         let entry = self.quarantine_entry(queue, id);
         assert!(entry.text("task_type").is_none(), "{id}: no type is known");
-        assert!(!entry.fields.contains_key("msg"), "{id}: no message to keep");
+        assert!(
+            !entry.fields.contains_key("msg"),
+            "{id}: no message to keep"
+        );
     }
 
     /// The one entry of `queue`'s quarantine stream for task `id`.

@@ -43,8 +43,18 @@ pub async fn quarantine_deletes_the_task_and_records_an_entry<B: Broker + Inspec
         .await
         .unwrap();
     assert_eq!(broker.state_of(queue, "bad").await, None);
-    for key in ["pending", "active", "lease", "retry", "scheduled", "completed"] {
-        assert!(broker.list(queue, key).await.is_empty(), "{key} holds an id");
+    for key in [
+        "pending",
+        "active",
+        "lease",
+        "retry",
+        "scheduled",
+        "completed",
+    ] {
+        assert!(
+            broker.list(queue, key).await.is_empty(),
+            "{key} holds an id"
+        );
     }
     assert_eq!(broker.list(queue, "archived").await, ["real"]);
     assert_eq!(broker.totals(queue).await, (2, 2));
@@ -54,7 +64,10 @@ pub async fn quarantine_deletes_the_task_and_records_an_entry<B: Broker + Inspec
     assert_eq!(entry.task_id, "bad");
     assert_eq!(entry.task_type.as_deref(), Some("email:send"));
     assert_eq!(entry.reason, "bad_signature");
-    assert_eq!(entry.error_msg, "vetted: reason=bad_signature key=k1 len=12");
+    assert_eq!(
+        entry.error_msg,
+        "vetted: reason=bad_signature key=k1 len=12"
+    );
     assert_eq!(entry.key_id.as_deref(), Some("k1"));
     assert_eq!(entry.message_len, raw.len());
     assert_eq!(entry.message.as_deref(), Some(&raw[..]));
@@ -83,7 +96,10 @@ pub async fn quarantine_of_an_id_without_record_counts_nothing<B: Broker + Inspe
         .await
         .unwrap();
     for key in ["active", "lease", "archived", "pending"] {
-        assert!(broker.list(queue, key).await.is_empty(), "{key} holds the id");
+        assert!(
+            broker.list(queue, key).await.is_empty(),
+            "{key} holds the id"
+        );
     }
     assert_eq!(broker.state_of(queue, "ghost").await, None);
     assert_eq!(broker.totals(queue).await, (0, 0));
@@ -93,7 +109,10 @@ pub async fn quarantine_of_an_id_without_record_counts_nothing<B: Broker + Inspe
     assert_eq!(entry.task_id, "ghost");
     assert_eq!(entry.reason, "malformed_message");
     assert_eq!(entry.error_msg, "vetted: reason=malformed_message");
-    assert_eq!((entry.task_type.as_deref(), entry.key_id.as_deref()), (None, None));
+    assert_eq!(
+        (entry.task_type.as_deref(), entry.key_id.as_deref()),
+        (None, None)
+    );
     assert_eq!((entry.message_len, entry.message.as_deref()), (0, None));
 }
 
@@ -114,7 +133,10 @@ pub async fn quarantine_keeps_only_short_messages<B: Broker + Inspect>(broker: &
             message_len: raw.len(),
             message: Some(raw),
         };
-        broker.quarantine(task(queue, id), &note, &limits).await.unwrap();
+        broker
+            .quarantine(task(queue, id), &note, &limits)
+            .await
+            .unwrap();
     }
     let list = broker.quarantined(queue, 10).await.unwrap();
     let kept: Vec<(&str, usize, bool)> = list
@@ -144,7 +166,10 @@ pub async fn quarantine_store_is_bounded<B: Broker + Inspect>(broker: &B) {
         let id = format!("t{i}");
         broker.push_raw_pending(queue, &id, None).await;
         dequeue_any(broker, &only(queue)).await;
-        broker.quarantine(task(queue, &id), &note, &limits).await.unwrap();
+        broker
+            .quarantine(task(queue, &id), &note, &limits)
+            .await
+            .unwrap();
     }
     let list = broker.quarantined(queue, 3).await.unwrap();
     assert!(

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use super::MemoryBroker;
 use super::lifecycle::NewTask;
 use crate::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits,
-    QuarantineList, QuarantineNote, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 

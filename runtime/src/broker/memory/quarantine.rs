@@ -35,7 +35,13 @@ struct StoredEntry {
 
 impl QuarantineStore {
     /// Adds the entry of task `id` at `now`, then trims to `limits`.
-    fn add(&mut self, id: &str, note: &QuarantineNote<'_>, limits: &QuarantineLimits, now: SystemTime) {
+    fn add(
+        &mut self,
+        id: &str,
+        note: &QuarantineNote<'_>,
+        limits: &QuarantineLimits,
+        now: SystemTime,
+    ) {
         let now_ms = unix_millis(now);
         let entry_id = if now_ms > self.last_id.0 {
             (now_ms, 0)

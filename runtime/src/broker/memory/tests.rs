@@ -114,7 +114,10 @@ async fn quarantine_trims_exactly_by_count_and_age() {
     for i in 0..5 {
         let id = format!("t{i}");
         activate(&broker, "q", &id, b"\xff").await;
-        let task = TaskRef { queue: "q", id: &id };
+        let task = TaskRef {
+            queue: "q",
+            id: &id,
+        };
         broker.quarantine(task, &note, &limits).await.unwrap();
     }
     let list = broker.quarantined("q", 10).await.unwrap();
@@ -122,10 +125,16 @@ async fn quarantine_trims_exactly_by_count_and_age() {
     let ids: Vec<&str> = list.entries.iter().map(|e| e.task_id.as_str()).collect();
     assert_eq!(ids, ["t4", "t3", "t2"]);
     let entry_ids: Vec<&str> = list.entries.iter().map(|e| e.entry_id.as_str()).collect();
-    assert_eq!(entry_ids, ["1767268800000-4", "1767268800000-3", "1767268800000-2"]);
+    assert_eq!(
+        entry_ids,
+        ["1767268800000-4", "1767268800000-3", "1767268800000-2"]
+    );
     advance(&clock, Duration::from_secs(61));
     activate(&broker, "q", "late", b"\xff").await;
-    let task = TaskRef { queue: "q", id: "late" };
+    let task = TaskRef {
+        queue: "q",
+        id: "late",
+    };
     broker.quarantine(task, &note, &limits).await.unwrap();
     let list = broker.quarantined("q", 10).await.unwrap();
     assert_eq!(list.len, 1, "entries over a minute old are trimmed");

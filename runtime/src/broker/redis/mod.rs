@@ -36,8 +36,8 @@ use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 
 use crate::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits,
-    QuarantineList, QuarantineNote, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 
