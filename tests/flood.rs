@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::StreamExt;
 use redis::Commands;
+use vetted::reason::{Disposition, Reason};
 use vetted::signing::{HEADER, KeyRing, SignedFields};
 use vetted::validate::validate;
 use vetted::wire::{DecodeLimits, TaskMessage};
@@ -20,6 +21,7 @@ use vetted_tests::attack::{
     Arena, CANARY, Note, capture, garbage_message, header_of, hostile_label, note_json, now_secs,
     set_header, signed, split_tag, task_key, with_tag,
 };
+use vetted_tests::quarantine_stream::read_quarantine;
 
 const TOTAL: usize = 10_000;
 /// One task in a hundred is hostile.
@@ -145,8 +147,9 @@ async fn round(with_hostile: bool) -> Round {
     }
 }
 
-/// Every legitimate id handled once and deleted, every hostile one archived with its
-/// code and never handled, nothing left anywhere else.
+/// Every legitimate id handled once and deleted, every hostile one refused with its code
+/// and never handled (archived after verification, quarantined before), nothing left
+/// anywhere else.
 fn check_outcomes(arena: &Arena, legit: &[String], hostile: &[(String, &'static str)]) {
     let mut runs: HashMap<String, usize> = HashMap::new();
     for id in arena.calls.ids() {
@@ -156,11 +159,36 @@ fn check_outcomes(arena: &Arena, legit: &[String], hostile: &[(String, &'static 
     for id in legit {
         assert_eq!(runs.get(id), Some(&1), "{id} handled exactly once");
     }
+    let (archived, quarantined): (Vec<_>, Vec<_>) = hostile.iter().partition(|(_, code)| {
+        let reason = Reason::from_code(code).expect("a reason code");
+        reason.after_retries() == Disposition::Archive
+    });
     let left: Vec<String> = redis.keys("asynq:{default}:t:*").unwrap();
-    assert_eq!(left.len(), hostile.len(), "only the hostile tasks are kept");
-    let archived: usize = redis.zcard("asynq:{default}:archived").unwrap();
-    assert_eq!(archived, hostile.len(), "every hostile task archived");
-    for (id, code) in hostile {
+    assert_eq!(
+        left.len(),
+        archived.len(),
+        "only the archived tasks are kept"
+    );
+    let archived_len: usize = redis.zcard("asynq:{default}:archived").unwrap();
+    assert_eq!(
+        archived_len,
+        archived.len(),
+        "every verified hostile task archived"
+    );
+    let entries: HashMap<String, String> = read_quarantine(&mut redis, "default")
+        .into_iter()
+        .map(|entry| (entry.task_id(), entry.text("reason").unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        entries.len(),
+        quarantined.len(),
+        "every unproven task quarantined"
+    );
+    for (id, code) in quarantined {
+        assert_eq!(runs.get(id), None, "{id} never handled");
+        assert_eq!(entries.get(id).map(String::as_str), Some(*code), "{id}");
+    }
+    for (id, code) in archived {
         assert_eq!(runs.get(id), None, "{id} never handled");
         let state: String = redis.hget(task_key("default", id), "state").unwrap();
         assert_eq!(state, "archived", "{id}");

@@ -3,9 +3,11 @@
 
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
+use vetted::broker::Broker;
 use vetted::broker::redis::RedisBroker;
 use vetted::client::{Client, EnqueueOptions};
 use vetted::signing::KeyRing;
+use vetted::wire::TaskMessage;
 use vetted::worker::{Outcome, Worker};
 use vetted_tests::fixtures::{Calls, Probe, probe};
 use vetted_tests::go_harness::{self, KEYRING, events, run_ok};
@@ -35,27 +37,8 @@ async fn drain(worker: &Worker) -> Vec<Outcome> {
     outcomes
 }
 
-fn last_err(addr: &str, id: &str) -> String {
-    let lines = run_ok(
-        addr,
-        &[
-            "wait-archived",
-            "--queue",
-            "default",
-            "--id",
-            id,
-            "--timeout",
-            "10s",
-        ],
-    );
-    lines[0]["task"]["last_err"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread")]
-async fn go_producers_reach_our_handlers_and_forgeries_are_archived() {
+async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
     let payload = r#"{"label":"from-go","action":"ok"}"#;
@@ -104,14 +87,112 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_archived() {
     let outcomes = drain(&worker(&redis, &calls).await).await;
     assert_eq!(calls.labels(), ["from-go"; 3], "{outcomes:?}");
 
-    assert!(last_err(&addr, "tampered").starts_with("vetted: reason=bad_signature key=interop-k1"));
-    assert!(last_err(&addr, "unsigned").starts_with("vetted: reason=unsigned"));
+    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
+    let quarantined = broker.quarantined("default", 10).await.unwrap();
+    let errors: Vec<(&str, &str)> = quarantined
+        .entries
+        .iter()
+        .map(|e| (e.task_id.as_str(), e.error_msg.as_str()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            ("unsigned", "vetted: reason=unsigned len=33"),
+            (
+                "tampered",
+                "vetted: reason=bad_signature key=interop-k1 len=33"
+            ),
+        ]
+    );
     let report = go_harness::run(&addr, &["inspect", "--queue", "default"])
         .1
         .remove(0);
     assert_eq!(report["errors"], serde_json::json!([]), "{report}");
-    assert_eq!(report["queue_info"]["archived"], 2);
+    assert_eq!(report["queue_info"]["archived"], 0);
     assert_eq!(report["queue_info"]["processed"], 5);
+}
+
+/// Writes `n` archived tasks, as Go workers leave them, with raw Redis commands.
+fn plant_archived(redis: &RedisServer, n: usize) -> Vec<String> {
+    let mut conn = redis.connection();
+    let archived_at = UNIX_EPOCH.elapsed().unwrap().as_secs() - 3_600;
+    (0..n)
+        .map(|i| {
+            let id = format!("real-{i}");
+            let message = TaskMessage {
+                type_name: "test:probe".into(),
+                payload: br#"{"label":"real","action":"ok"}"#.to_vec(),
+                id: id.clone(),
+                queue: "default".into(),
+                error_msg: "upstream refused".into(),
+                ..TaskMessage::default()
+            };
+            let _: () = redis::pipe()
+                .hset_multiple(
+                    format!("asynq:{{default}}:t:{id}"),
+                    &[("msg", message.encode()), ("state", b"archived".to_vec())],
+                )
+                .ignore()
+                .zadd("asynq:{default}:archived", &id, archived_at + i as u64)
+                .ignore()
+                .sadd("asynq:queues", "default")
+                .ignore()
+                .query(&mut conn)
+                .unwrap();
+            id
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn go_inspector_lists_real_archived_tasks_unchanged_after_a_flood() {
+    let redis = RedisServer::start();
+    let addr = addr(&redis);
+    let real = plant_archived(&redis, 3);
+    let listed = |addr: &str| {
+        let report = go_harness::run(addr, &["inspect", "--queue", "default"])
+            .1
+            .remove(0);
+        assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+        report["archived"].clone()
+    };
+    let before = listed(&addr);
+    assert_eq!(before.as_array().map(Vec::len), Some(3), "{before}");
+    let payload = r#"{"label":"forged","action":"ok"}"#;
+    for (id, flag) in [("tampered", "--tamper"), ("unsigned", "--unsigned")] {
+        run_ok(
+            &addr,
+            &[
+                "enqueue",
+                "--type",
+                "test:probe",
+                "--payload",
+                payload,
+                "--count",
+                "50",
+                "--id",
+                id,
+                flag,
+            ],
+        );
+    }
+
+    let calls = Calls::default();
+    drain(&worker(&redis, &calls).await).await;
+
+    assert!(calls.labels().is_empty());
+    assert_eq!(listed(&addr), before, "Go sees the same archived tasks");
+    let ids: Vec<&str> = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, real);
+    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
+    assert_eq!(broker.quarantined("default", 0).await.unwrap().len, 100);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -163,7 +163,7 @@ async fn rotation_has_no_refusals_during_the_overlap_and_refuses_the_retired_key
         .await
         .unwrap();
     match process(&retired).await {
-        Outcome::Archived { error } => assert!(
+        Outcome::Quarantined { error } => assert!(
             error.starts_with("vetted: reason=retired_key key=A"),
             "{error}"
         ),
@@ -185,12 +185,16 @@ async fn rotation_has_no_refusals_during_the_overlap_and_refuses_the_retired_key
     let mut redis = rig.server.connection();
     let verified: Vec<(String, u64)> = redis.hgetall("vetted:{stats}:verified_by_key").unwrap();
     assert_eq!(verified, [("A".to_owned(), 6), ("B".to_owned(), 5)]);
-    let archived: Vec<String> = redis.zrange("asynq:{default}:archived", 0, -1).unwrap();
-    assert_eq!(archived, [late.id]);
+    let archived: usize = redis.zcard("asynq:{default}:archived").unwrap();
+    assert_eq!(archived, 0, "a retired key proves nothing: quarantined");
+    let quarantined = rig.broker.quarantined("default", 5).await.unwrap();
+    assert_eq!(quarantined.entries.len(), 1);
+    assert_eq!(quarantined.entries[0].task_id, late.id);
+    assert_eq!(quarantined.entries[0].reason, "retired_key");
 }
 
 #[tokio::test]
-async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_archived() {
+async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined() {
     let rig = Rig::start().await;
     let stranger = rig.client(ring(&format!("sign C {SECRET_C}")));
     let info = stranger
@@ -216,25 +220,29 @@ async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_archived() {
         assert_eq!(rig.broker.forward_due("default", far).await.unwrap(), 1);
     }
     match process(&worker).await {
-        Outcome::Archived { error } => {
+        Outcome::Quarantined { error } => {
             assert!(
                 error.starts_with("vetted: reason=unknown_key key=C"),
                 "{error}"
             )
         }
-        other => panic!("expected the archive, got {other:?}"),
+        other => panic!("expected quarantine, got {other:?}"),
     }
     assert!(rig.calls.labels().is_empty(), "the handler never ran");
     let mut redis = rig.server.connection();
     let hash = format!("asynq:{{default}}:t:{}", info.id);
-    let raw: Vec<u8> = redis.hget(&hash, "msg").unwrap();
-    let stored = TaskMessage::decode(&raw, &DecodeLimits::default()).unwrap();
+    assert!(
+        !redis.exists::<_, bool>(&hash).unwrap(),
+        "the hash is deleted"
+    );
+    let quarantined = rig.broker.quarantined("default", 5).await.unwrap();
+    assert_eq!(quarantined.len, 1);
+    let raw = quarantined.entries[0].message.as_deref().expect("msg kept");
+    let stored = TaskMessage::decode(raw, &DecodeLimits::default()).unwrap();
     assert_eq!(
         stored.retried, 2,
         "bounded by unknown_key_retries, not retry = 3"
     );
-    let state: String = redis.hget(&hash, "state").unwrap();
-    assert_eq!(state, "archived");
     worker.flush_counters().await.unwrap();
     let counters = rig.counters().await;
     assert_eq!(count(&counters.rejected, "unknown_key"), 3);

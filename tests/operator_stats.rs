@@ -159,7 +159,11 @@ async fn stats_shows_what_the_running_worker_refused_and_verified() {
     assert_eq!(queues[0][0], "QUEUE");
     let default: Vec<&str> = queues[1].iter().map(String::as_str).collect();
     // QUEUE PENDING ACTIVE SCHEDULED RETRY ARCHIVED COMPLETED PROCESSED FAILED (today)
-    assert_eq!(default, ["default", "0", "0", "0", "0", "2", "0", "3", "2"]);
+    // QUARANTINED: both forgeries went to the quarantine store, none to the archive.
+    assert_eq!(
+        default,
+        ["default", "0", "0", "0", "0", "0", "0", "3", "2", "2"]
+    );
 
     let status = Command::new("kill")
         .args(["-TERM", &worker.0.id().to_string()])

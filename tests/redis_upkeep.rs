@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use redis::Commands;
-use vetted::broker::redis::{ORIGINAL_MESSAGE_FIELD, QUARANTINED_TASK_TYPE};
 use vetted::broker::{
-    ActiveTask, Broker, BrokerError, Dequeued, ExpiredLease, ServerState, TaskRef,
+    ActiveTask, Broker, BrokerError, Dequeued, ExpiredLease, QuarantineLimits, QuarantineNote,
+    ServerState, TaskRef,
 };
-use vetted::wire::{DecodeLimits, ServerInfo, TaskMessage, Timestamp, WorkerInfo};
+use vetted::reason::{Reason, Rejection};
+use vetted::wire::{ServerInfo, Timestamp, WorkerInfo};
+use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
 use vetted_tests::redis_fixtures::{
     assert_between, broker, message, now_nanos, unix_secs, utc_today,
 };
@@ -92,65 +94,77 @@ async fn reschedule_moves_an_active_task_back_to_scheduled() {
     assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
 }
 
+/// A bad-signature refusal naming key `k1`, with the note of a read message.
+fn note_of<'a>(rejection: &'a Rejection, raw: Option<&'a [u8]>) -> QuarantineNote<'a> {
+    QuarantineNote {
+        rejection,
+        task_type: raw.map(|_| "email:send"),
+        message_len: raw.map_or(0, <[u8]>::len),
+        message: raw,
+    }
+}
+
 #[tokio::test]
-async fn quarantine_archives_an_undecodable_task_under_a_readable_message() {
+async fn quarantine_deletes_the_task_and_writes_one_stream_entry() {
     let server = RedisServer::start();
     let broker = broker(&server).await;
     let mut redis = server.connection();
     let garbage: &[u8] = b"\xff\xff\x00garbage";
     make_active(&mut redis, "bad", Some(garbage));
-    let now = unix_secs(SystemTime::now());
+    let rejection = Rejection::new(Reason::BadSignature)
+        .with_key("k1")
+        .with_len(7);
+    let before_ms = unix_secs(SystemTime::now()) * 1000;
 
     broker
-        .quarantine(task("default", "bad"), "malformed_message")
+        .quarantine(
+            task("default", "bad"),
+            &note_of(&rejection, Some(garbage)),
+            &QuarantineLimits::default(),
+        )
         .await
         .unwrap();
 
-    let hash: HashMap<String, Vec<u8>> = redis.hgetall("asynq:{default}:t:bad").unwrap();
-    assert_eq!(hash["state"], b"archived");
-    assert_eq!(hash[ORIGINAL_MESSAGE_FIELD], garbage);
-    let stub = TaskMessage::decode(&hash["msg"], &DecodeLimits::default()).unwrap();
-    let expected = TaskMessage {
-        type_name: QUARANTINED_TASK_TYPE.into(),
-        id: "bad".into(),
-        queue: "default".into(),
-        error_msg: "malformed_message".into(),
-        ..TaskMessage::default()
-    };
-    assert_eq!(stub, expected);
-    let score: f64 = redis.zscore("asynq:{default}:archived", "bad").unwrap();
-    assert_between(score as i64, now, now + 2);
-    assert_eq!(redis.llen::<_, i64>("asynq:{default}:active").unwrap(), 0);
-    assert_eq!(redis.zcard::<_, i64>("asynq:{default}:lease").unwrap(), 0);
+    assert_eq!(redis.exists::<_, i64>("asynq:{default}:t:bad").unwrap(), 0);
+    for key in ["active", "lease", "archived"] {
+        let key = format!("asynq:{{default}}:{key}");
+        assert_eq!(redis.exists::<_, i64>(&key).unwrap(), 0, "{key}");
+    }
+    let entries = read_quarantine(&mut redis, "default");
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0];
+    let texts: Vec<(&str, String)> = ["task_id", "task_type", "reason", "error_msg", "key", "len"]
+        .into_iter()
+        .map(|name| (name, entry.text(name).unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("task_id", "bad".to_owned()),
+            ("task_type", "email:send".to_owned()),
+            ("reason", "bad_signature".to_owned()),
+            (
+                "error_msg",
+                "vetted: reason=bad_signature key=k1 len=7".to_owned()
+            ),
+            ("key", "k1".to_owned()),
+            ("len", garbage.len().to_string()),
+        ]
+    );
+    assert_eq!(entry.fields["msg"], garbage);
+    assert_eq!(entry.fields.len(), 7);
+    let ms: i64 = entry.entry_id.split('-').next().unwrap().parse().unwrap();
+    assert_between(ms, before_ms, before_ms + 3_000);
     let failed = format!("asynq:{{default}}:failed:{}", utc_today());
     assert_eq!(redis.get::<_, String>(&failed).unwrap(), "1");
+    assert_eq!(
+        redis.get::<_, String>("asynq:{default}:processed").unwrap(),
+        "1"
+    );
 }
 
 #[tokio::test]
-async fn quarantine_keeps_the_first_original_when_repeated() {
-    let server = RedisServer::start();
-    let broker = broker(&server).await;
-    let mut redis = server.connection();
-    make_active(&mut redis, "bad", Some(b"\xff"));
-    broker
-        .quarantine(task("default", "bad"), "first")
-        .await
-        .unwrap();
-    make_active(&mut redis, "bad", None);
-
-    broker
-        .quarantine(task("default", "bad"), "second")
-        .await
-        .unwrap();
-
-    let original: Vec<u8> = redis
-        .hget("asynq:{default}:t:bad", ORIGINAL_MESSAGE_FIELD)
-        .unwrap();
-    assert_eq!(original, b"\xff");
-}
-
-#[tokio::test]
-async fn quarantine_archives_a_hash_without_msg() {
+async fn quarantine_of_a_hash_without_msg_counts_it_and_keeps_no_bytes() {
     let server = RedisServer::start();
     let broker = broker(&server).await;
     let mut redis = server.connection();
@@ -158,28 +172,42 @@ async fn quarantine_archives_a_hash_without_msg() {
     let _: () = redis
         .hset("asynq:{default}:t:stray", "result", "x")
         .unwrap();
+    let rejection = Rejection::new(Reason::MalformedMessage);
 
     broker
-        .quarantine(task("default", "stray"), "malformed_message")
+        .quarantine(
+            task("default", "stray"),
+            &note_of(&rejection, None),
+            &QuarantineLimits::default(),
+        )
         .await
         .unwrap();
 
-    let hash: HashMap<String, Vec<u8>> = redis.hgetall("asynq:{default}:t:stray").unwrap();
-    assert_eq!(hash["state"], b"archived");
-    assert!(!hash.contains_key(ORIGINAL_MESSAGE_FIELD));
-    let stub = TaskMessage::decode(&hash["msg"], &DecodeLimits::default()).unwrap();
-    assert_eq!(stub.type_name, QUARANTINED_TASK_TYPE);
+    assert_eq!(
+        redis.exists::<_, i64>("asynq:{default}:t:stray").unwrap(),
+        0
+    );
+    let entries = read_quarantine(&mut redis, "default");
+    assert_eq!(entries.len(), 1);
+    assert!(!entries[0].fields.contains_key("msg"));
+    assert_eq!(
+        redis.get::<_, String>("asynq:{default}:failed").unwrap(),
+        "1"
+    );
 }
 
 #[tokio::test]
-async fn quarantine_drops_an_id_that_has_no_hash() {
+async fn quarantine_of_an_id_without_hash_counts_nothing() {
     let server = RedisServer::start();
     let broker = broker(&server).await;
     let mut redis = server.connection();
     make_active(&mut redis, "ghost", None);
+    let rejection = Rejection::new(Reason::MalformedMessage);
+    let note = note_of(&rejection, None);
+    let limits = QuarantineLimits::default();
 
     broker
-        .quarantine(task("default", "ghost"), "malformed_message")
+        .quarantine(task("default", "ghost"), &note, &limits)
         .await
         .unwrap();
 
@@ -189,14 +217,47 @@ async fn quarantine_drops_an_id_that_has_no_hash() {
     );
     assert_eq!(redis.llen::<_, i64>("asynq:{default}:active").unwrap(), 0);
     assert_eq!(redis.zcard::<_, i64>("asynq:{default}:lease").unwrap(), 0);
-    assert_eq!(
-        redis.zcard::<_, i64>("asynq:{default}:archived").unwrap(),
-        0
-    );
+    let counters: Vec<String> = redis.keys("asynq:{default}:processed*").unwrap();
+    assert!(counters.is_empty(), "{counters:?}");
+    assert_eq!(read_quarantine(&mut redis, "default").len(), 1);
     let again = broker
-        .quarantine(task("default", "ghost"), "malformed_message")
+        .quarantine(task("default", "ghost"), &note, &limits)
         .await;
     assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
+    assert_eq!(read_quarantine(&mut redis, "default").len(), 1);
+}
+
+#[tokio::test]
+async fn quarantine_trims_entries_older_than_the_max_age() {
+    let server = RedisServer::start();
+    let broker = broker(&server).await;
+    let mut redis = server.connection();
+    for i in 1..=300 {
+        let _: String = redis::cmd("XADD")
+            .arg(quarantine_key("default"))
+            .arg(format!("1000-{i}"))
+            .arg("task_id")
+            .arg(format!("old-{i}"))
+            .query(&mut redis)
+            .unwrap();
+    }
+    make_active(&mut redis, "new", None);
+    let rejection = Rejection::new(Reason::Unsigned);
+
+    broker
+        .quarantine(
+            task("default", "new"),
+            &note_of(&rejection, None),
+            &QuarantineLimits::default(),
+        )
+        .await
+        .unwrap();
+
+    // MINID ~ drops whole stream nodes (at most 100 entries each) that are entirely
+    // older than the cutoff, so at most one node of old entries may remain.
+    let entries = read_quarantine(&mut redis, "default");
+    assert!(entries.len() <= 101, "{} entries left", entries.len());
+    assert_eq!(entries.last().unwrap().task_id(), "new");
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use vetted::broker::memory::TaskState;
 use vetted::broker::{Broker, TaskRef};
 use vetted::client::EnqueueOptions;
+use vetted::reason::{Disposition, Reason};
 use vetted::signing::KeyRing;
 use vetted::worker::{BuildError, Outcome, Worker};
 use vetted_tests::fixtures::{Probe, Rig, probe, probe_json, signed_message};
@@ -25,17 +26,26 @@ async fn run_one(rig: &Rig) -> Outcome {
         .outcome
 }
 
-fn archived_with(outcome: &Outcome, code: &str) -> String {
+/// Asserts `outcome` is a refusal with reason `code`, recorded where the reason sends it
+/// (archive after verification, quarantine before), and returns its error text.
+fn refused_with(outcome: &Outcome, code: &str) -> String {
+    let quarantines = Reason::from_code(code)
+        .expect("a reason code")
+        .after_retries()
+        == Disposition::Quarantine;
     match outcome {
-        Outcome::Archived { error } | Outcome::Quarantined { error } => {
-            assert!(
-                error.starts_with(&format!("vetted: reason={code}")),
-                "{error}"
-            );
-            error.clone()
-        }
-        other => panic!("expected archived with {code}, got {other:?}"),
+        Outcome::Archived { error } if !quarantines => check_error(error, code),
+        Outcome::Quarantined { error } if quarantines => check_error(error, code),
+        other => panic!("expected a refusal with {code}, got {other:?}"),
     }
+}
+
+fn check_error(error: &str, code: &str) -> String {
+    assert!(
+        error.starts_with(&format!("vetted: reason={code}")),
+        "{error}"
+    );
+    error.to_owned()
 }
 
 #[tokio::test]
@@ -60,15 +70,23 @@ async fn a_signed_task_reaches_its_handler_and_is_deleted() {
 }
 
 #[tokio::test]
-async fn a_tampered_payload_is_archived_without_running() {
+async fn a_tampered_payload_is_quarantined_without_running() {
     let rig = Rig::new();
     let mut message = signed_message(&rig.keyring, &probe_json("good", "ok"), |_| {});
     message.payload = probe_json("evil", "ok");
     rig.plant(&message).await;
-    let error = archived_with(&run_one(&rig).await, "bad_signature");
+    let error = refused_with(&run_one(&rig).await, "bad_signature");
     assert!(!error.contains("evil"), "no payload in the error: {error}");
     assert!(rig.calls.labels().is_empty());
-    assert_eq!(rig.message("default", &message.id).await.error_msg, error);
+    let task = TaskRef {
+        queue: "default",
+        id: &message.id,
+    };
+    assert_eq!(rig.broker.task_message(task).await.unwrap(), None);
+    let list = rig.broker.quarantined("default", 1).await.unwrap();
+    assert_eq!(list.entries[0].task_id, message.id);
+    assert_eq!(list.entries[0].error_msg, error);
+    assert_eq!(list.entries[0].message, Some(message.encode()));
 }
 
 #[tokio::test]
@@ -83,16 +101,16 @@ async fn a_task_moved_to_another_type_or_queue_fails_its_mac() {
         .build()
         .unwrap();
     let outcome = worker.process_one().await.unwrap().unwrap().outcome;
-    archived_with(&outcome, "bad_signature");
+    refused_with(&outcome, "bad_signature");
 }
 
 #[tokio::test]
-async fn an_unsigned_task_is_archived() {
+async fn an_unsigned_task_is_quarantined() {
     let rig = Rig::new();
     let mut message = signed_message(&rig.keyring, &probe_json("a", "ok"), |_| {});
     message.headers.clear();
     rig.plant(&message).await;
-    archived_with(&run_one(&rig).await, "unsigned");
+    refused_with(&run_one(&rig).await, "unsigned");
     assert!(rig.calls.labels().is_empty());
 }
 
@@ -115,14 +133,14 @@ async fn a_type_the_worker_lists_as_unsigned_runs_without_a_signature() {
 }
 
 #[tokio::test]
-async fn a_malformed_signature_header_is_archived() {
+async fn a_malformed_signature_header_is_quarantined() {
     let rig = Rig::new();
     let mut message = signed_message(&rig.keyring, &probe_json("a", "ok"), |_| {});
     message
         .headers
         .insert(vetted::signing::HEADER.to_owned(), "v1:garbage".to_owned());
     rig.plant(&message).await;
-    archived_with(&run_one(&rig).await, "malformed_signature");
+    refused_with(&run_one(&rig).await, "malformed_signature");
 }
 
 #[tokio::test]
@@ -141,7 +159,7 @@ async fn an_unknown_key_is_retried_a_bounded_number_of_times() {
     let mut exhausted = signed_message(&stranger, &probe_json("b", "ok"), |_| {});
     exhausted.retried = 3;
     rig.plant(&exhausted).await;
-    archived_with(&run_one(&rig).await, "unknown_key");
+    refused_with(&run_one(&rig).await, "unknown_key");
     assert!(rig.calls.labels().is_empty());
 }
 
@@ -153,7 +171,7 @@ async fn an_expired_task_is_archived() {
         c.expires_at = now_secs() - 3600;
     });
     rig.plant(&message).await;
-    archived_with(&run_one(&rig).await, "expired");
+    refused_with(&run_one(&rig).await, "expired");
 }
 
 #[tokio::test]
@@ -178,7 +196,7 @@ async fn a_payload_signed_for_another_schema_version_is_archived() {
         c.schema_version = 2
     }))
     .await;
-    archived_with(&run_one(&rig).await, "schema_version");
+    refused_with(&run_one(&rig).await, "schema_version");
 }
 
 #[tokio::test]
@@ -208,7 +226,7 @@ async fn signed_payloads_that_are_not_strict_json_of_the_type_are_archived() {
             .await;
         let worker = rig.worker();
         let processed = worker.process_one().await.unwrap().unwrap();
-        let error = archived_with(&processed.outcome, "decode_error");
+        let error = refused_with(&processed.outcome, "decode_error");
         assert!(error.contains(" key=test-key "), "{error}");
         assert!(error.ends_with(problem), "{error}, expected {problem}");
         assert!(rig.calls.labels().is_empty());
@@ -228,7 +246,7 @@ async fn a_signed_payload_that_breaks_a_rule_is_archived_with_its_field() {
         |_| {},
     ))
     .await;
-    let error = archived_with(&run_one(&rig).await, "validation_error");
+    let error = refused_with(&run_one(&rig).await, "validation_error");
     assert!(error.contains("fields=label:length"), "{error}");
     assert!(error.contains(" key=test-key "), "{error}");
     assert!(

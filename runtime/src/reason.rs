@@ -52,11 +52,20 @@ pub enum Reason {
 }
 
 /// What the worker does with a refused task.
+///
+/// The rule for where a refused task ends: a refusal decided before the signature was
+/// verified (the sender is unproven, so the task may be one of a flood of forgeries)
+/// goes to vetted's bounded quarantine store; a refusal decided after verification (a
+/// key holder sent the task) goes to asynq's archive, where asynq's tools show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Disposition {
-    /// Archive at once; never retry.
+    /// Archive at once in asynq's archive; never retry.
     Archive,
-    /// Retry up to the worker's bound, then archive.
+    /// Delete at once and record in the queue's quarantine store
+    /// ([`Broker::quarantine`](crate::broker::Broker::quarantine)); never retry.
+    Quarantine,
+    /// Retry up to the worker's bound, then as [`Reason::after_retries`] says.
     RetryBounded,
     /// Put the task back in the scheduled set until it is due.
     Reschedule,
@@ -113,14 +122,40 @@ impl Reason {
         }
     }
 
-    /// What the worker does with a task refused for this reason.
+    /// What the worker does with a task refused for this reason (see [`Disposition`]
+    /// for the rule).
     pub const fn disposition(self) -> Disposition {
         match self {
             Reason::UnknownKey | Reason::UnknownTaskType => Disposition::RetryBounded,
             Reason::TooEarly => Disposition::Reschedule,
             Reason::Replayed => Disposition::Acknowledge,
+            Reason::Unsigned
+            | Reason::MalformedSignature
+            | Reason::BadSignature
+            | Reason::UnsupportedScheme
+            | Reason::RetiredKey
+            | Reason::Oversize
+            | Reason::MalformedMessage
+            | Reason::KeyMismatch => Disposition::Quarantine,
             Reason::DuplicateDelivery => Disposition::Discard,
-            _ => Disposition::Archive,
+            Reason::SchemaVersion
+            | Reason::Expired
+            | Reason::RetryExceeded
+            | Reason::DecodeError
+            | Reason::ValidationError => Disposition::Archive,
+        }
+    }
+
+    /// Where a task refused for this reason goes once its bounded retries are spent:
+    /// an unknown key id was never verified, so [`Disposition::Quarantine`]; an unknown
+    /// task type goes to [`Disposition::Archive`] by default, since Go workers sharing
+    /// the queue may own that type (a worker setting can quarantine it instead). Other
+    /// reasons are not retried; for them this is [`disposition`](Self::disposition).
+    pub const fn after_retries(self) -> Disposition {
+        match self {
+            Reason::UnknownKey => Disposition::Quarantine,
+            Reason::UnknownTaskType => Disposition::Archive,
+            other => other.disposition(),
         }
     }
 
@@ -217,3 +252,30 @@ impl fmt::Display for Rejection {
 }
 
 impl std::error::Error for Rejection {}
+
+#[cfg(test)]
+mod tests {
+    use super::{Disposition, Reason};
+
+    #[test]
+    fn only_refusals_after_verification_reach_the_archive() {
+        let archived: Vec<&str> = Reason::ALL
+            .into_iter()
+            .filter(|r| r.after_retries() == Disposition::Archive)
+            .map(Reason::code)
+            .collect();
+        assert_eq!(
+            archived,
+            [
+                "schema_version",
+                "expired",
+                "retry_exceeded",
+                "decode_error",
+                "validation_error",
+                "unknown_task_type",
+            ]
+        );
+        assert_eq!(Reason::UnknownKey.after_retries(), Disposition::Quarantine);
+        assert_eq!(Reason::Unsigned.disposition(), Disposition::Quarantine);
+    }
+}

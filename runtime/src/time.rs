@@ -29,6 +29,13 @@ pub(crate) fn utc_date(secs: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `secs` Unix seconds as a UTC time, `YYYY-MM-DDTHH:MM:SSZ`.
+pub(crate) fn utc_datetime(secs: i64) -> String {
+    let of_day = secs.rem_euclid(86_400);
+    let (hour, minute, second) = (of_day / 3_600, of_day % 3_600 / 60, of_day % 60);
+    format!("{}T{hour:02}:{minute:02}:{second:02}Z", utc_date(secs))
+}
+
 /// Proleptic Gregorian (year, month, day) of a count of days since 1970-01-01.
 fn civil_date(days: i64) -> (i64, i64, i64) {
     // Shift the epoch to 0000-03-01 so that leap days fall at the end of each year,

@@ -3,7 +3,6 @@
 //! and every other task carry on.
 
 use redis::Commands;
-use vetted::broker::redis::ORIGINAL_MESSAGE_FIELD;
 use vetted::client::{EnqueueError, EnqueueOptions};
 use vetted::names::NameError;
 use vetted::wire::TaskMessage;
@@ -45,11 +44,13 @@ async fn c1_an_undecodable_msg_is_quarantined_and_kept_for_forensics() {
     arena.run_until_settled().await;
 
     arena.assert_quarantined("default", "c1-garbage", "malformed_message");
-    let original: Vec<u8> = arena
-        .redis()
-        .hget(task_key("default", "c1-garbage"), ORIGINAL_MESSAGE_FIELD)
-        .unwrap();
-    assert_eq!(original, garbage_message(), "original bytes kept");
+    let entry = arena.quarantine_entry("default", "c1-garbage");
+    assert_eq!(
+        entry.fields.get("msg"),
+        Some(&garbage_message()),
+        "original bytes kept in the quarantine entry"
+    );
+    assert!(!arena.holds("default", "archived", "c1-garbage"));
     // An empty msg decodes as an empty TaskMessage, whose id disagrees with its key.
     arena.assert_quarantined("default", "c1-empty", "key_mismatch");
     arena.assert_handled_once(&[&before, &after]);
@@ -105,8 +106,13 @@ async fn c4_a_huge_msg_is_refused_by_its_length_without_being_read() {
         "Redis sent {sent} bytes while the worker handled a {huge_len}-byte msg"
     );
     arena.assert_quarantined("default", &id, "oversize");
-    let error = arena.stored("default", &id).unwrap().error_msg;
+    let entry = arena.quarantine_entry("default", &id);
+    let error = entry.text("error_msg").unwrap_or_default();
     assert!(error.contains(&format!("len={huge_len}")), "{error}");
+    assert!(
+        !entry.fields.contains_key("msg"),
+        "an unread msg is not kept"
+    );
     arena.assert_handled_once(&[&before, &after]);
     arena.assert_no_canary();
 }

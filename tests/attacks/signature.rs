@@ -9,9 +9,10 @@ use vetted::signing::KeyRing;
 use vetted::wire::TaskMessage;
 use vetted::worker::{BuildError, Worker};
 use vetted_tests::attack::{
-    Arena, PREVIOUS_SIGNER, RETIRED_SIGNER, header_of, hostile_label, label_was_parsed, note_json,
-    ring, set_header, signed, split_tag, with_tag,
+    Arena, PREVIOUS_SIGNER, RETIRED_SIGNER, capture, header_of, hostile_label, label_was_parsed,
+    note_json, ring, set_header, signed, split_tag, task_key, with_tag,
 };
+use vetted_tests::quarantine_stream::quarantine_key;
 
 /// A note signed with the worker's own key, carrying the canary.
 fn hostile_note(arena: &Arena, row: &str) -> (TaskMessage, String) {
@@ -162,7 +163,8 @@ async fn a5_oversized_headers_and_payloads_are_refused_within_their_caps() {
     arena.assert_quarantined("default", &many, "malformed_message");
     arena.assert_quarantined("default", &unread, "oversize");
     arena.assert_refused("default", &big_payload, "oversize");
-    let error = arena.stored("default", &big_payload).unwrap().error_msg;
+    let entry = arena.quarantine_entry("default", &big_payload);
+    let error = entry.text("error_msg").unwrap_or_default();
     assert!(error.contains("len="), "{error}");
     assert!(!label_was_parsed(&label));
     arena.assert_handled_once(&[&before, &after]);
@@ -190,7 +192,7 @@ async fn a7_another_scheme_version_is_unsupported_and_a_missing_one_malformed() 
 }
 
 #[tokio::test]
-async fn a8_an_unknown_key_is_retried_a_bounded_number_of_times_then_archived() {
+async fn a8_an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined() {
     let arena = Arena::start().await;
     let stranger = KeyRing::ephemeral("atk-unknown");
     let label = hostile_label("a8");
@@ -205,34 +207,35 @@ async fn a8_an_unknown_key_is_retried_a_bounded_number_of_times_then_archived() 
     let id = arena.plant(&message);
     let worker = arena.spawn(arena.builder());
     let mut retries_seen = 0;
+    let entry_key = quarantine_key("default");
     arena
-        .wait_for("the unknown-key task to be archived", |redis| {
-            let state: Option<String> = redis::Commands::hget(
-                redis,
-                vetted_tests::attack::task_key("default", &id),
-                "state",
-            )
-            .unwrap_or(None);
+        .wait_for("the unknown-key task to be quarantined", |redis| {
+            let state: Option<String> =
+                redis::Commands::hget(redis, task_key("default", &id), "state").unwrap_or(None);
             if state.as_deref() == Some("retry") {
                 retries_seen += 1;
                 arena.make_retries_due("default");
             }
-            state.as_deref() == Some("archived")
+            redis::Commands::xlen::<_, usize>(redis, &entry_key).unwrap_or(0) > 0
         })
         .await;
     worker.stop().await;
 
     arena.assert_refused("default", &id, "unknown_key");
-    let stored = arena.stored("default", &id).unwrap();
+    let lines = capture::log_lines_with(&format!("{id:?}"));
+    let retried: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.contains("task refused") && l.contains("\"unknown_key\""))
+        .collect();
     assert_eq!(
-        stored.retried, 3,
-        "three retries for rotation lag, then archive"
+        retried.len(),
+        3,
+        "three retries for rotation lag: {lines:#?}"
     );
-    assert!(
-        stored.error_msg.contains("key=atk-unknown"),
-        "{}",
-        stored.error_msg
-    );
+    assert!(retried[2].contains("retried=2"), "{}", retried[2]);
+    let entry = arena.quarantine_entry("default", &id);
+    let error = entry.text("error_msg").unwrap_or_default();
+    assert!(error.contains("key=atk-unknown"), "{error}");
     assert!(retries_seen >= 1);
     assert!(!label_was_parsed(&label));
     arena.assert_handled_once(&[&before]);

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use redis::Commands;
-use vetted::broker::redis::QUARANTINED_TASK_TYPE;
 use vetted::client::EnqueueOptions;
+use vetted::wire::TaskMessage;
 use vetted_tests::attack::{
     Arena, Note, garbage_message, header_of, hostile_label, note_json, now_secs, set_header,
     signed, task_key,
@@ -82,9 +82,34 @@ async fn g1_an_edited_schedule_score_does_not_run_a_task_early() {
     arena.assert_no_canary();
 }
 
+/// Writes `message` as an archived task, as an attacker with Redis access could.
+fn plant_archived(arena: &Arena, message: &TaskMessage) -> String {
+    let id = message.id.clone();
+    let _: () = redis::pipe()
+        .hset_multiple(
+            task_key("default", &id),
+            &[("msg", message.encode()), ("state", b"archived".to_vec())],
+        )
+        .ignore()
+        .zadd("asynq:{default}:archived", &id, now_secs())
+        .ignore()
+        .query(&mut arena.redis())
+        .unwrap();
+    id
+}
+
 #[tokio::test]
-async fn g3_an_archived_forged_task_run_again_is_refused_again() {
+async fn g3_an_archived_task_run_again_is_verified_and_refused_again() {
     let arena = Arena::start().await;
+    let too_long = "x".repeat(17);
+    let hostile = signed(
+        &arena.keyring,
+        "atk:note",
+        "default",
+        &note_json(&hostile_label("g3"), &too_long),
+        |_| {},
+    );
+    let hostile = arena.plant(&hostile);
     let mut forged = signed(
         &arena.keyring,
         "atk:note",
@@ -94,21 +119,24 @@ async fn g3_an_archived_forged_task_run_again_is_refused_again() {
     );
     let header = header_of(&forged);
     set_header(&mut forged, header.replace("v1:atk-k1:", "v1:atk-k1:0"));
-    let forged = arena.plant(&forged);
+    let forged = plant_archived(&arena, &forged);
     arena.plant_bytes("default", "g3-garbage", &garbage_message());
     arena.run_until_settled().await;
-    arena.assert_refused("default", &forged, "malformed_signature");
+    arena.assert_refused("default", &hostile, "validation_error");
     arena.assert_quarantined("default", "g3-garbage", "malformed_message");
 
+    run_archived(&arena, &hostile);
     run_archived(&arena, &forged);
-    run_archived(&arena, "g3-garbage");
     let legit = arena.legit().await;
     arena.run_until_settled().await;
 
+    arena.assert_refused("default", &hostile, "validation_error");
     arena.assert_refused("default", &forged, "malformed_signature");
-    let stub = arena.stored("default", "g3-garbage").unwrap();
-    assert_eq!(stub.type_name, QUARANTINED_TASK_TYPE);
-    arena.assert_refused("default", "g3-garbage", "unknown_task_type");
+    let exists: bool = arena
+        .redis()
+        .exists(task_key("default", "g3-garbage"))
+        .unwrap();
+    assert!(!exists, "a quarantined task leaves nothing to run again");
     arena.assert_handled_once(&[&legit]);
     arena.assert_no_canary();
 }

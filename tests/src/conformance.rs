@@ -16,6 +16,7 @@ mod accounting;
 mod duplicates;
 mod inspect;
 mod lifecycle;
+mod quarantine;
 mod upkeep;
 mod vetted_data;
 
@@ -23,6 +24,7 @@ pub use accounting::*;
 pub use duplicates::*;
 pub use inspect::Inspect;
 pub use lifecycle::*;
+pub use quarantine::*;
 pub use upkeep::*;
 pub use vetted_data::*;
 
@@ -138,8 +140,10 @@ macro_rules! conformance_suite {
             dangling_id_is_leased_without_message,
             duplicate_of_a_leased_task_is_dropped_and_the_holder_finishes,
             stray_copy_of_a_waiting_or_ended_task_is_dropped,
-            quarantine_archives_the_record,
-            quarantine_drops_an_id_without_record,
+            quarantine_deletes_the_task_and_records_an_entry,
+            quarantine_of_an_id_without_record_counts_nothing,
+            quarantine_keeps_only_short_messages,
+            quarantine_store_is_bounded,
             forward_drops_a_due_id_without_record,
             requeue_and_reschedule_create_no_record,
             done_releases_the_unique_lock_it_holds,

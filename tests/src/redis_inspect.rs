@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use redis::aio::MultiplexedConnection;
 use vetted::broker::redis::RedisBroker;
 use vetted::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use vetted::wire::TaskMessage;
 
@@ -247,8 +248,17 @@ impl Broker for InspectedRedis {
         self.broker.reschedule(task, at).await
     }
 
-    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError> {
-        self.broker.quarantine(task, error_msg).await
+    async fn quarantine(
+        &self,
+        task: TaskRef<'_>,
+        note: &QuarantineNote<'_>,
+        limits: &QuarantineLimits,
+    ) -> Result<(), BrokerError> {
+        self.broker.quarantine(task, note, limits).await
+    }
+
+    async fn quarantined(&self, queue: &str, count: usize) -> Result<QuarantineList, BrokerError> {
+        self.broker.quarantined(queue, count).await
     }
 
     async fn extend_leases(

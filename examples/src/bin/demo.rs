@@ -1,5 +1,5 @@
 //! A tour of vetted in one process: signed tasks are verified and handled; a task
-//! tampered with in the queue and one without a signature are refused and archived.
+//! tampered with in the queue and one without a signature are refused and quarantined.
 //!
 //! Uses the in-memory broker, or Redis when `REDIS_URL` is set.
 
@@ -87,9 +87,9 @@ async fn main() -> Result<(), BoxError> {
         .build()?;
     worker.run(tokio::time::sleep(Duration::from_secs(2))).await;
 
-    println!("\n5. What the queue records for the planted tasks:");
+    println!("\n5. What the quarantine store records for the planted tasks:");
     for (queue, id) in [("media", &tampered), ("default", &unsigned)] {
-        let error = archived_error(broker.as_ref(), queue, id).await?;
+        let error = quarantined_error(broker.as_ref(), queue, id).await?;
         println!("   {id}: {error}");
     }
     Ok(())
@@ -150,10 +150,13 @@ async fn plant_unsigned(broker: &dyn Broker) -> Result<String, BoxError> {
     Ok(message.id)
 }
 
-async fn archived_error(broker: &dyn Broker, queue: &str, id: &str) -> Result<String, BoxError> {
-    let raw = broker
-        .task_message(TaskRef { queue, id })
-        .await?
-        .ok_or("task vanished")?;
-    Ok(TaskMessage::decode(&raw, &DecodeLimits::default())?.error_msg)
+/// The refusal text the quarantine store of `queue` holds for task `id`.
+async fn quarantined_error(broker: &dyn Broker, queue: &str, id: &str) -> Result<String, BoxError> {
+    let list = broker.quarantined(queue, 100).await?;
+    let entry = list
+        .entries
+        .into_iter()
+        .find(|entry| entry.task_id == id)
+        .ok_or("task not quarantined")?;
+    Ok(entry.error_msg)
 }

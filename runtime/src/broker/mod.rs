@@ -4,9 +4,10 @@
 //! speaks asynq v0.26's Redis layout, and by [`MemoryBroker`](crate::broker::memory::MemoryBroker),
 //! which keeps the same semantics in process for tests and demos.
 //!
-//! Besides asynq's data, both keep two things of vetted's own: completion markers of
-//! one-time tasks ([`Broker::record_completion`]) and the refusal and verification
-//! counters of every worker ([`Broker::add_counters`]).
+//! Besides asynq's data, both keep three things of vetted's own: completion markers of
+//! one-time tasks ([`Broker::record_completion`]), the refusal and verification
+//! counters of every worker ([`Broker::add_counters`]) and a bounded quarantine store
+//! per queue for tasks whose sender was never proven ([`Broker::quarantine`]).
 
 use std::time::{Duration, SystemTime};
 
@@ -22,8 +23,9 @@ pub mod redis;
 pub(crate) use counters::bump;
 pub use counters::{CounterSnapshot, MAX_TRACKED_NAMES, OTHER_NAMES};
 pub use held::HeldIn;
-pub use quarantine::QUARANTINED_TASK_TYPE;
-pub(crate) use quarantine::quarantined_message;
+pub use quarantine::{
+    MAX_STORED_NAME, QuarantineEntry, QuarantineLimits, QuarantineList, QuarantineNote,
+};
 
 /// One task, named by its queue and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,11 +225,32 @@ pub trait Broker: Send + Sync + 'static {
     /// Moves an active task back to `scheduled` at `at`, without counting an attempt.
     async fn reschedule(&self, task: TaskRef<'_>, at: SystemTime) -> Result<(), BrokerError>;
 
-    /// Removes an id that has no usable message from `active` and the lease set, and
-    /// archives whatever record is left under a stand-in message of type
-    /// [`QUARANTINED_TASK_TYPE`] carrying `error_msg`, counting a failure. An id without
-    /// a record is only dropped, and counts nothing.
-    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError>;
+    /// Moves a task refused before its sender was proven out of asynq's lists into the
+    /// queue's quarantine store, atomically: the id leaves `active` and the lease set,
+    /// the task record is deleted, and one entry is added to the store holding the task
+    /// id, the note's type, reason code, refusal text and key id, the message length and
+    /// the raw `msg` when `limits` allow keeping it. The store is then trimmed to
+    /// `limits`. Nothing enters asynq's archive, so a flood of forged tasks cannot push
+    /// real archived tasks out of it.
+    ///
+    /// A task that had a record counts as one processed and one failed task, as an
+    /// archive would; an id without a record is recorded in the store but counts
+    /// nothing. Fails with [`BrokerError::NotFound`], changing nothing, when neither
+    /// `active` nor the lease set holds the id.
+    ///
+    /// On Redis the store is the stream `vetted:{<queue>}:quarantine`, trimmed
+    /// approximately (`MAXLEN ~`, `MINID ~`), so it may exceed `max_entries` by up to one
+    /// stream node; the memory broker trims exactly.
+    async fn quarantine(
+        &self,
+        task: TaskRef<'_>,
+        note: &QuarantineNote<'_>,
+        limits: &QuarantineLimits,
+    ) -> Result<(), BrokerError>;
+
+    /// The newest `count` entries of `queue`'s quarantine store, newest first, and how
+    /// many entries it holds.
+    async fn quarantined(&self, queue: &str, count: usize) -> Result<QuarantineList, BrokerError>;
 
     /// Extends the leases of the given active tasks of one queue to `until`.
     async fn extend_leases(

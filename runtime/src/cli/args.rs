@@ -27,6 +27,9 @@ pub(crate) enum Command {
     /// Show tasks refused by reason and signatures by key id, counted by every worker,
     /// and the queue counters.
     Stats(StatsArgs),
+    /// List the newest entries of each queue's quarantine store: tasks refused before
+    /// their sender was proven (bad or missing signature, unreadable message, …).
+    Quarantine(QuarantineArgs),
 }
 
 /// Where Redis is.
@@ -96,6 +99,19 @@ pub(crate) struct StatsArgs {
     /// registered task types).
     #[arg(long = "queue", value_name = "NAME", value_parser = parse_queue_name)]
     pub(crate) queues: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct QuarantineArgs {
+    #[command(flatten)]
+    pub(crate) redis: RedisAddress,
+    /// A queue whose store to list; repeat for several (default: the queues of the
+    /// registered task types).
+    #[arg(long = "queue", value_name = "NAME", value_parser = parse_queue_name)]
+    pub(crate) queues: Vec<String>,
+    /// Entries listed per queue, newest first.
+    #[arg(long, default_value_t = 20)]
+    pub(crate) limit: usize,
 }
 
 #[derive(Debug, Args)]

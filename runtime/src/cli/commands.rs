@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::args::{Command, Connection, EnqueueArgs, SchemaArgs, ValidateArgs, WorkArgs};
 use super::explain::explain;
+use super::quarantine::quarantine;
 use super::stats::stats;
 use super::{App, BoxError};
 use crate::broker::redis::RedisBroker;
@@ -21,6 +22,7 @@ pub(super) async fn run(app: App, command: Command) -> Result<ExitCode, BoxError
         Command::Validate(args) => validate(&app, &args),
         Command::Tasks => Ok(tasks(&app)),
         Command::Stats(args) => stats(&app, args).await,
+        Command::Quarantine(args) => quarantine(&app, args).await,
         Command::Schema(args) => schema(&app, &args),
     }
 }

@@ -1,9 +1,10 @@
 //! The worker binary that `vetted::main!` generates: a clap CLI with `work`, `enqueue`,
-//! `validate`, `tasks`, `schema` and `stats`.
+//! `validate`, `tasks`, `schema`, `stats` and `quarantine`.
 
 mod args;
 mod commands;
 mod explain;
+mod quarantine;
 mod stats;
 
 use std::error::Error;

@@ -1,4 +1,5 @@
-//! The `stats` command: what every worker counted, and asynq's queue counters.
+//! The `stats` command: what every worker counted, asynq's queue counters and the
+//! length of each queue's quarantine store.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,14 +21,26 @@ pub(super) async fn stats(app: &App, args: StatsArgs) -> Result<ExitCode, BoxErr
     let mut queue_stats = Vec::with_capacity(queues.len());
     for queue in queues {
         let stats = broker.queue_stats(&queue).await?;
-        queue_stats.push((queue, stats));
+        let quarantined = broker.quarantined(&queue, 0).await?.len;
+        queue_stats.push(QueueLine {
+            name: queue,
+            stats,
+            quarantined,
+        });
     }
     print!("{}", render(&counters, &queue_stats));
     Ok(ExitCode::SUCCESS)
 }
 
+/// One queue's line: asynq's counters and the length of vetted's quarantine store.
+struct QueueLine {
+    name: String,
+    stats: QueueStats,
+    quarantined: usize,
+}
+
 /// The queues of the registered task types, each once, in name order.
-fn registered_queues(app: &App) -> Vec<String> {
+pub(super) fn registered_queues(app: &App) -> Vec<String> {
     let mut queues: Vec<String> = app
         .registry
         .entries()
@@ -40,7 +53,7 @@ fn registered_queues(app: &App) -> Vec<String> {
 }
 
 /// The report: three counter sections, then one line per queue.
-fn render(counters: &CounterSnapshot, queues: &[(String, QueueStats)]) -> String {
+fn render(counters: &CounterSnapshot, queues: &[QueueLine]) -> String {
     let mut out = String::new();
     section(&mut out, "rejected by reason", &counters.rejected);
     section(&mut out, "verified by key", &counters.verified_by_key);
@@ -48,7 +61,7 @@ fn render(counters: &CounterSnapshot, queues: &[(String, QueueStats)]) -> String
     out.push_str("queues:\n");
     let _ = writeln!(
         out,
-        "  {:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>15} {:>12}",
+        "  {:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>15} {:>12} {:>11}",
         "QUEUE",
         "PENDING",
         "ACTIVE",
@@ -57,12 +70,18 @@ fn render(counters: &CounterSnapshot, queues: &[(String, QueueStats)]) -> String
         "ARCHIVED",
         "COMPLETED",
         "PROCESSED_TODAY",
-        "FAILED_TODAY"
+        "FAILED_TODAY",
+        "QUARANTINED"
     );
-    for (name, s) in queues {
+    for QueueLine {
+        name,
+        stats: s,
+        quarantined,
+    } in queues
+    {
         let _ = writeln!(
             out,
-            "  {name:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>15} {:>12}",
+            "  {name:<20} {:>8} {:>8} {:>9} {:>8} {:>8} {:>9} {:>15} {:>12} {quarantined:>11}",
             s.pending,
             s.active,
             s.scheduled,
@@ -107,7 +126,12 @@ mod tests {
             processed_today: 9,
             ..QueueStats::default()
         };
-        let report = render(&counters, &[("default".into(), queue)]);
+        let line = QueueLine {
+            name: "default".into(),
+            stats: queue,
+            quarantined: 4,
+        };
+        let report = render(&counters, &[line]);
         let lines: Vec<Vec<&str>> = report
             .lines()
             .map(|line| line.split_whitespace().collect())
@@ -131,12 +155,13 @@ mod tests {
                 "COMPLETED",
                 "PROCESSED_TODAY",
                 "FAILED_TODAY",
+                "QUARANTINED",
             ],
         ];
         assert_eq!(lines[..9], expected.map(<[&str]>::to_vec));
         assert_eq!(
             lines[9],
-            ["default", "3", "0", "0", "0", "2", "0", "9", "0"]
+            ["default", "3", "0", "0", "0", "2", "0", "9", "0", "4"]
         );
     }
 

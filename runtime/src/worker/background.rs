@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime};
 
 use super::Shared;
 use super::outcome::Failure;
+use super::quarantine::{Evidence, quarantine};
 use crate::broker::{BrokerError, ExpiredLease, TaskRef};
 use crate::reason::{Reason, Rejection};
 use crate::time::default_retry_delay;
@@ -150,7 +151,7 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
     let result = match decoded {
         None if lease.len > shared.max_message_bytes => {
             let rejection = Rejection::new(Reason::Oversize).with_len(lease.len);
-            quarantine(shared, task, rejection).await
+            quarantine(shared, task, &rejection, Evidence::unread(lease.len)).await
         }
         Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
             let max_retry = u32::try_from(message.retry).unwrap_or(0);
@@ -164,30 +165,27 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
             failure
                 .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
                 .await
-                .map(drop)
         }
-        Some((_, Ok(_))) => quarantine(shared, task, Rejection::new(Reason::KeyMismatch)).await,
-        Some((_, Err(_))) | None => {
-            quarantine(shared, task, Rejection::new(Reason::MalformedMessage)).await
+        Some((raw, Ok(message))) => {
+            let rejection = Rejection::new(Reason::KeyMismatch);
+            let evidence = Evidence::read(raw, Some(&message.type_name));
+            quarantine(shared, task, &rejection, evidence).await
+        }
+        Some((raw, Err(_))) => {
+            let rejection = Rejection::new(Reason::MalformedMessage);
+            quarantine(shared, task, &rejection, Evidence::read(raw, None)).await
+        }
+        None => {
+            let rejection = Rejection::new(Reason::MalformedMessage);
+            quarantine(shared, task, &rejection, Evidence::unread(lease.len)).await
         }
     };
     match result {
-        Ok(()) => {
+        Ok(_) => {
             tracing::info!(task_id = ?log_name(&lease.id), queue = ?log_name(queue), "recovered task with expired lease")
         }
         Err(e) => {
             tracing::warn!(task_id = ?log_name(&lease.id), queue = ?log_name(queue), error = %e, "recovery of task failed")
         }
     }
-}
-
-async fn quarantine(
-    shared: &Shared,
-    task: TaskRef<'_>,
-    rejection: Rejection,
-) -> Result<(), crate::broker::BrokerError> {
-    let reason = rejection.reason.code();
-    tracing::warn!(task_id = ?log_name(task.id), queue = ?log_name(task.queue), reason, "task quarantined");
-    shared.counters.record(rejection.reason, None);
-    shared.broker.quarantine(task, &rejection.to_string()).await
 }

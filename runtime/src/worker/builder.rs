@@ -2,14 +2,15 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use tokio_util::sync::CancellationToken;
 
 use super::check::Checker;
+use super::quarantine::QuarantineAlarm;
 use super::queues::QueuePlan;
 use super::{Identity, Shared, Worker, WorkerConfig};
-use crate::broker::Broker;
+use crate::broker::{Broker, QuarantineLimits};
 use crate::handler::{Handler, StateMap};
 use crate::registry::{DuplicateTaskType, Registry};
 use crate::signing::KeyRing;
@@ -107,6 +108,27 @@ impl WorkerBuilder {
         self
     }
 
+    /// Bounds of each queue's quarantine store (see [`QuarantineLimits`]).
+    pub fn quarantine_limits(mut self, limits: QuarantineLimits) -> Self {
+        self.config.quarantine_limits = limits;
+        self
+    }
+
+    /// Whether a task of a type with no handler here is quarantined, rather than
+    /// archived, once its retries are spent (default: archived, for mixed fleets).
+    pub fn quarantine_unknown_task_types(mut self, quarantine: bool) -> Self {
+        self.config.quarantine_unknown_task_types = quarantine;
+        self
+    }
+
+    /// Logs an error, once per `window`, when this worker quarantines more than
+    /// `threshold` tasks in it (default: 100 per minute).
+    pub fn quarantine_alert(mut self, threshold: u64, window: Duration) -> Self {
+        self.config.quarantine_alert_threshold = threshold;
+        self.config.quarantine_alert_window = window;
+        self
+    }
+
     /// Checks the registrations and builds the worker.
     pub fn build(self) -> Result<Worker, BuildError> {
         if let Some(duplicate) = self.duplicate {
@@ -147,7 +169,12 @@ impl WorkerBuilder {
             unsigned_types: unsigned,
             limits: DecodeLimits::default(),
         };
+        let alarm = QuarantineAlarm::new(
+            config.quarantine_alert_threshold,
+            config.quarantine_alert_window,
+        );
         let shared = Shared {
+            alarm,
             broker: self.broker,
             checker,
             config,

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::broker::QuarantineLimits;
+
 /// How a worker polls, leases and recovers tasks. Defaults follow asynq v0.26.
 #[derive(Clone, Debug)]
 pub struct WorkerConfig {
@@ -35,6 +37,18 @@ pub struct WorkerConfig {
     pub unknown_type_retries: u32,
     /// Task types accepted without a signature. Empty by default: every type needs one.
     pub unsigned_types: Vec<String>,
+    /// Bounds of each queue's quarantine store, where tasks refused before their
+    /// signature was verified go (see [`Disposition`](crate::reason::Disposition)).
+    pub quarantine_limits: QuarantineLimits,
+    /// Quarantine a task whose type has no handler here once its retries are spent,
+    /// instead of archiving it. Off by default: Go workers sharing a queue may own the
+    /// type, and their operators look for such tasks in asynq's archive.
+    pub quarantine_unknown_task_types: bool,
+    /// Quarantines per [`quarantine_alert_window`](Self::quarantine_alert_window) above
+    /// which the worker logs an error, once per window (default 100).
+    pub quarantine_alert_threshold: u64,
+    /// The window the quarantine alert counts in (default one minute).
+    pub quarantine_alert_window: Duration,
 }
 
 impl Default for WorkerConfig {
@@ -55,6 +69,10 @@ impl Default for WorkerConfig {
             unknown_key_retries: 3,
             unknown_type_retries: 3,
             unsigned_types: Vec::new(),
+            quarantine_limits: QuarantineLimits::default(),
+            quarantine_unknown_task_types: false,
+            quarantine_alert_threshold: 100,
+            quarantine_alert_window: Duration::from_secs(60),
         }
     }
 }

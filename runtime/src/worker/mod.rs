@@ -3,8 +3,10 @@
 //! Every task goes through the same steps: message size cap, message decode, key
 //! consistency, signature (before any parsing), schema version and signed times, strict
 //! JSON decode, validation, and only then the handler, which receives a
-//! [`Verified<T>`](crate::Verified). A task refused on the way is archived with a reason
-//! code (see [`Reason`](crate::reason::Reason)).
+//! [`Verified<T>`](crate::Verified). A task refused on the way is recorded with a reason
+//! code (see [`Reason`](crate::reason::Reason)): in asynq's archive when its signature
+//! was verified, in vetted's bounded quarantine store when its sender is unproven (see
+//! [`Disposition`](crate::reason::Disposition)).
 
 mod background;
 mod builder;
@@ -15,6 +17,7 @@ mod inflight;
 mod one_time;
 mod outcome;
 mod process;
+mod quarantine;
 mod queues;
 mod run;
 
@@ -49,6 +52,8 @@ pub(crate) struct Shared {
     state: Arc<StateMap>,
     inflight: InFlight,
     counters: Counters,
+    /// Counts quarantines and alerts when there are too many.
+    alarm: quarantine::QuarantineAlarm,
     identity: Identity,
     /// Largest `msg` the worker reads; longer ones are quarantined unread.
     max_message_bytes: usize,

@@ -31,7 +31,8 @@ pub enum Outcome {
     Rescheduled,
     /// Shutdown interrupted the task; it went back to the head of `pending`.
     Requeued,
-    /// The message could not be used at all; its id was moved out of `active` into the archive.
+    /// The task was refused before its sender was proven: it was deleted and recorded in
+    /// the queue's quarantine store (see [`Broker::quarantine`]), never archived.
     Quarantined {
         /// The reason text.
         error: String,
@@ -73,10 +74,24 @@ impl Failure<'_> {
         broker: &dyn Broker,
         delay: impl FnOnce(u32) -> Duration,
     ) -> Result<Outcome, BrokerError> {
-        let retried = u32::try_from(self.message.retried).unwrap_or(0);
-        if retried >= self.max_retry {
+        if !self.retries_left() {
             return self.archive(broker).await;
         }
+        self.retry(broker, delay).await
+    }
+
+    /// Whether the task has been retried fewer times than it may be.
+    pub(crate) fn retries_left(&self) -> bool {
+        u32::try_from(self.message.retried).unwrap_or(0) < self.max_retry
+    }
+
+    /// Schedules another attempt after `delay`, counting this one as failed.
+    pub(crate) async fn retry(
+        self,
+        broker: &dyn Broker,
+        delay: impl FnOnce(u32) -> Duration,
+    ) -> Result<Outcome, BrokerError> {
+        let retried = u32::try_from(self.message.retried).unwrap_or(0);
         let now = SystemTime::now();
         let update = MessageUpdate {
             retried: Some(self.message.retried.saturating_add(1)),

@@ -13,6 +13,7 @@ use super::check::{Admitted, Refused};
 use super::inflight::Running;
 use super::one_time::OneTime;
 use super::outcome::{self, Failure, Outcome, Processed};
+use super::quarantine::{Evidence, quarantine};
 use crate::broker::{BrokerError, Dequeued, HeldIn, TaskRef};
 use crate::handler::{ErrorKind, TaskContext};
 use crate::reason::{Disposition, Reason, Rejection};
@@ -34,17 +35,20 @@ pub(crate) async fn process(
     let (queue, id, outcome) = match dequeued {
         Dequeued::Oversize { queue, id, len } => {
             let rejection = Rejection::new(Reason::Oversize).with_len(len);
-            let outcome = quarantine(shared, &queue, &id, rejection).await?;
+            let task = TaskRef {
+                queue: &queue,
+                id: &id,
+            };
+            let outcome = quarantine(shared, task, &rejection, Evidence::unread(len)).await?;
             (queue, id, outcome)
         }
         Dequeued::Dangling { queue, id } => {
-            let outcome = quarantine(
-                shared,
-                &queue,
-                &id,
-                Rejection::new(Reason::MalformedMessage),
-            )
-            .await?;
+            let rejection = Rejection::new(Reason::MalformedMessage);
+            let task = TaskRef {
+                queue: &queue,
+                id: &id,
+            };
+            let outcome = quarantine(shared, task, &rejection, Evidence::unread(0)).await?;
             (queue, id, outcome)
         }
         Dequeued::Duplicate { queue, id, held } => {
@@ -116,25 +120,6 @@ fn discard_duplicate(shared: &Shared, queue: &str, id: &str, held: HeldIn) -> Ou
     Outcome::Duplicate
 }
 
-/// Moves an unusable message out of `active` into the archive.
-async fn quarantine(
-    shared: &Shared,
-    queue: &str,
-    id: &str,
-    rejection: Rejection,
-) -> Result<Outcome, BrokerError> {
-    tracing::warn!(task_id = ?log_name(id), queue = ?log_name(queue), reason = rejection.reason.code(), "task quarantined");
-    let error = rejection.to_string();
-    shared
-        .broker
-        .quarantine(TaskRef { queue, id }, &error)
-        .await?;
-    shared
-        .counters
-        .record(rejection.reason, rejection.key_id.as_deref());
-    Ok(Outcome::Quarantined { error })
-}
-
 /// Records a task refused before its handler, as its reason prescribes.
 async fn refuse(
     shared: &Shared,
@@ -148,56 +133,65 @@ async fn refuse(
         claims,
     } = *refused;
     let Some(message) = message else {
-        return quarantine(shared, task.queue, task.id, rejection).await;
+        return quarantine(shared, task, &rejection, Evidence::read(raw, None)).await;
     };
-    if rejection.reason == Reason::KeyMismatch {
-        return quarantine(shared, task.queue, task.id, rejection).await;
+    let failure = Failure {
+        task,
+        raw,
+        message: &message,
+        error: rejection.to_string(),
+        max_retry: retry_bound(shared, &rejection, &message),
+    };
+    let disposition = match rejection.reason.disposition() {
+        Disposition::RetryBounded if !failure.retries_left() => {
+            settled_after_retries(shared, rejection.reason)
+        }
+        disposition => disposition,
+    };
+    if disposition == Disposition::Quarantine {
+        let evidence = Evidence::read(raw, Some(&message.type_name));
+        return quarantine(shared, task, &rejection, evidence).await;
     }
     log_rejection(&message, &rejection);
     shared
         .counters
         .record(rejection.reason, rejection.key_id.as_deref());
-    let error = rejection.to_string();
-    match rejection.reason.disposition() {
+    let broker = shared.broker.as_ref();
+    match disposition {
         Disposition::Reschedule => {
             let at = claims.map_or(0, |c| c.not_before);
             let at = from_unix_secs(i64::try_from(at).unwrap_or(i64::MAX));
-            shared.broker.reschedule(task, at).await?;
+            broker.reschedule(task, at).await?;
             Ok(Outcome::Rescheduled)
         }
         Disposition::Acknowledge => {
-            shared.broker.done(task, &message.unique_key).await?;
+            broker.done(task, &message.unique_key).await?;
             Ok(Outcome::Replayed)
         }
         Disposition::Discard => Ok(Outcome::Duplicate),
-        Disposition::RetryBounded => {
-            let bound = match rejection.reason {
-                Reason::UnknownKey => shared.config.unknown_key_retries,
-                _ => shared.config.unknown_type_retries,
-            };
-            let max_retry = bound.min(u32::try_from(message.retry).unwrap_or(0));
-            let failure = Failure {
-                task,
-                raw,
-                message: &message,
-                error,
-                max_retry,
-            };
-            failure
-                .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
-                .await
-        }
-        Disposition::Archive => {
-            let failure = Failure {
-                task,
-                raw,
-                message: &message,
-                error,
-                max_retry: 0,
-            };
-            failure.archive(shared.broker.as_ref()).await
-        }
+        Disposition::RetryBounded => failure.retry(broker, default_retry_delay).await,
+        _ => failure.archive(broker).await,
     }
+}
+
+/// The most retries a refused task gets: the worker's bound for its reason (none for
+/// reasons that are not retried), never more than the message allows.
+fn retry_bound(shared: &Shared, rejection: &Rejection, message: &TaskMessage) -> u32 {
+    let bound = match rejection.reason {
+        Reason::UnknownKey => shared.config.unknown_key_retries,
+        Reason::UnknownTaskType => shared.config.unknown_type_retries,
+        _ => 0,
+    };
+    bound.min(u32::try_from(message.retry).unwrap_or(0))
+}
+
+/// Where a task refused for `reason` goes once its bounded retries are spent: as the
+/// reason says, except that the worker may quarantine unknown task types.
+fn settled_after_retries(shared: &Shared, reason: Reason) -> Disposition {
+    if reason == Reason::UnknownTaskType && shared.config.quarantine_unknown_task_types {
+        return Disposition::Quarantine;
+    }
+    reason.after_retries()
 }
 
 fn log_rejection(message: &TaskMessage, rejection: &Rejection) {

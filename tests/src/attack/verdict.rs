@@ -4,17 +4,25 @@
 use std::sync::{Mutex, PoisonError};
 
 use redis::Commands;
-use vetted::broker::redis::QUARANTINED_TASK_TYPE;
+use vetted::reason::{Disposition, Reason};
 use vetted::wire::{DecodeLimits, TaskMessage};
 
 use super::arena::{Arena, contains, task_key};
 use super::{CANARY, capture};
+use crate::quarantine_stream::{StreamEntry, read_quarantine, read_stream, stored_id};
 
 impl Arena {
-    /// Asserts the task was archived with reason `code` before its handler, and is in
-    /// no other list.
+    /// Asserts the task was refused with reason `code` before its handler and went
+    /// where the reason sends it: asynq's archive for a refusal after the signature was
+    /// verified, the quarantine store (see [`assert_quarantined`](Self::assert_quarantined))
+    /// for one before. In the archive it must be in no other list.
     #[track_caller]
     pub fn assert_refused(&self, queue: &str, id: &str, code: &str) {
+        let reason = Reason::from_code(code).expect("a known reason code");
+        if reason.after_retries() == Disposition::Quarantine {
+            self.assert_quarantined(queue, id, code);
+            return;
+        }
         let message = self.stored(queue, id).expect("refused task keeps its hash");
         assert_eq!(self.state(queue, id).as_deref(), Some("archived"), "{id}");
         assert!(
@@ -29,34 +37,48 @@ impl Arena {
         self.assert_logged(id, code);
     }
 
-    /// Asserts the id was taken out of `active` and the lease set and archived under the
-    /// quarantine stand-in with reason `code`.
+    /// Asserts the task was quarantined with reason `code`: its hash deleted, its id in
+    /// no asynq list or set (the archive included), one entry in the queue's quarantine
+    /// stream with that reason, the handler never run and the reason logged.
     #[track_caller]
     pub fn assert_quarantined(&self, queue: &str, id: &str, code: &str) {
-        let message = self
-            .stored(queue, id)
-            .expect("quarantined task keeps its hash");
-        assert_eq!(message.type_name, QUARANTINED_TASK_TYPE, "{id}");
+        let entry = self.quarantine_entry(queue, id);
+        assert_eq!(entry.text("reason").as_deref(), Some(code), "{id}");
+        let error_msg = entry.text("error_msg").unwrap_or_default();
         assert!(
-            message
-                .error_msg
-                .starts_with(&format!("vetted: reason={code}")),
-            "{id}: error_msg {:?}, expected {code}",
-            message.error_msg
+            error_msg.starts_with(&format!("vetted: reason={code}")),
+            "{id}: error_msg {error_msg:?}, expected {code}"
         );
-        assert_eq!(self.state(queue, id).as_deref(), Some("archived"));
-        self.assert_only_in(queue, id, "archived");
+        let exists: bool = self.redis().exists(task_key(queue, id)).expect("EXISTS");
+        assert!(!exists, "{id}: a quarantined task's hash is deleted");
+        self.assert_only_in(queue, id, "none");
         self.assert_not_run(id);
         self.assert_logged(id, code);
     }
 
-    /// Asserts an id with no hash was dropped from every list and set.
+    /// Asserts an id with no hash was taken out of every list and set, no hash was made
+    /// for it, and it was quarantined as `malformed_message` with no message kept.
     #[track_caller]
     pub fn assert_dropped(&self, queue: &str, id: &str) {
-        let exists: bool = self.redis().exists(task_key(queue, id)).expect("EXISTS");
-        assert!(!exists, "{id}: no hash is created for a dangling id");
-        self.assert_only_in(queue, id, "none");
-        self.assert_logged(id, "malformed_message");
+        self.assert_quarantined(queue, id, "malformed_message");
+        let entry = self.quarantine_entry(queue, id);
+        assert!(entry.text("task_type").is_none(), "{id}: no type is known");
+        assert!(
+            !entry.fields.contains_key("msg"),
+            "{id}: no message to keep"
+        );
+    }
+
+    /// The one entry of `queue`'s quarantine stream for task `id`.
+    #[track_caller]
+    pub fn quarantine_entry(&self, queue: &str, id: &str) -> StreamEntry {
+        let stored = stored_id(id);
+        let mut found: Vec<StreamEntry> = read_quarantine(&mut self.redis(), queue)
+            .into_iter()
+            .filter(|entry| entry.task_id() == stored)
+            .collect();
+        assert_eq!(found.len(), 1, "{id}: entries in the quarantine stream");
+        found.remove(0)
     }
 
     /// Asserts `id` is in `asynq:{queue}:<set>` and in no other list or set of the queue.
@@ -122,7 +144,8 @@ impl Arena {
     }
 
     /// Asserts the canary is nowhere: captured logs, panic messages, heartbeat records
-    /// seen while waiting, and the `error_msg` of every task hash.
+    /// seen while waiting, the `error_msg` of every task hash, and every text field of
+    /// every quarantine entry (the raw `msg` kept there is data, so it is not searched).
     #[track_caller]
     pub fn assert_no_canary(&self) {
         let logs = capture::logs();
@@ -149,6 +172,18 @@ impl Arena {
                     !message.error_msg.contains(CANARY),
                     "canary in the error_msg of {key}"
                 );
+            }
+        }
+        let streams: Vec<String> = redis.keys("vetted:{*}:quarantine").expect("KEYS");
+        for key in streams {
+            for entry in read_stream(&mut redis, &key) {
+                for (name, value) in &entry.fields {
+                    assert!(
+                        name == "msg" || !contains(value, CANARY.as_bytes()),
+                        "canary in the {name} of quarantine entry {} of {key}",
+                        entry.entry_id
+                    );
+                }
             }
         }
     }

@@ -2,8 +2,7 @@
 
 use std::time::SystemTime;
 
-use vetted::broker::{Broker, BrokerError, Dequeued, ExpiredLease, QUARANTINED_TASK_TYPE};
-use vetted::wire::{DecodeLimits, TaskMessage};
+use vetted::broker::{Broker, Dequeued, ExpiredLease};
 
 use super::{Inspect, after, dequeue_any, enqueue_now, message, only, start, task, unix_secs};
 
@@ -144,62 +143,6 @@ pub async fn dangling_id_is_leased_without_message<B: Broker + Inspect>(broker: 
         }]
     );
     assert_eq!(dequeue_any(broker, &only(queue)).await, None);
-}
-
-/// Quarantine takes an unreadable task out of `active` and the lease set and archives
-/// its record under a readable stand-in message carrying the reason, counting a failure;
-/// a second quarantine finds nothing.
-pub async fn quarantine_archives_the_record<B: Broker + Inspect>(broker: &B) {
-    let queue = "quarantine";
-    broker
-        .push_raw_pending(queue, "bad", Some(b"\xff\xfe not protobuf"))
-        .await;
-    dequeue_any(broker, &only(queue)).await;
-    broker
-        .quarantine(task(queue, "bad"), "undecodable message")
-        .await
-        .unwrap();
-    assert_eq!(
-        broker.state_of(queue, "bad").await.as_deref(),
-        Some("archived")
-    );
-    assert_eq!(broker.list(queue, "archived").await, ["bad"]);
-    assert!(broker.list(queue, "active").await.is_empty());
-    assert!(broker.list(queue, "lease").await.is_empty());
-    assert_eq!(broker.totals(queue).await, (1, 1));
-    let stored = broker.task_message(task(queue, "bad")).await.unwrap();
-    let stand_in = TaskMessage::decode(&stored.expect("a message"), &DecodeLimits::default());
-    let expected = TaskMessage {
-        type_name: QUARANTINED_TASK_TYPE.to_owned(),
-        id: "bad".to_owned(),
-        queue: queue.to_owned(),
-        error_msg: "undecodable message".to_owned(),
-        ..TaskMessage::default()
-    };
-    assert_eq!(stand_in.expect("a readable stand-in"), expected);
-    let again = broker
-        .quarantine(task(queue, "bad"), "undecodable message")
-        .await;
-    assert!(matches!(again, Err(BrokerError::NotFound)), "got {again:?}");
-}
-
-/// Quarantine of an id with no record drops the id and archives nothing.
-pub async fn quarantine_drops_an_id_without_record<B: Broker + Inspect>(broker: &B) {
-    let queue = "quarantine-dangling";
-    broker.push_raw_pending(queue, "ghost", None).await;
-    dequeue_any(broker, &only(queue)).await;
-    broker
-        .quarantine(task(queue, "ghost"), "task record missing")
-        .await
-        .unwrap();
-    for key in ["active", "lease", "archived", "pending"] {
-        assert!(
-            broker.list(queue, key).await.is_empty(),
-            "{key} still holds the id"
-        );
-    }
-    assert_eq!(broker.state_of(queue, "ghost").await, None);
-    assert_eq!(broker.totals(queue).await, (0, 0));
 }
 
 /// A due id whose record is gone leaves `scheduled` and `retry` without reaching

@@ -7,7 +7,8 @@ use async_trait::async_trait;
 use super::MemoryBroker;
 use super::lifecycle::NewTask;
 use crate::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 
@@ -77,9 +78,18 @@ impl Broker for MemoryBroker {
         self.store().reschedule(task, at)
     }
 
-    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError> {
+    async fn quarantine(
+        &self,
+        task: TaskRef<'_>,
+        note: &QuarantineNote<'_>,
+        limits: &QuarantineLimits,
+    ) -> Result<(), BrokerError> {
         let now = self.now();
-        self.store().quarantine(task, error_msg, now)
+        self.store().quarantine(task, note, limits, now)
+    }
+
+    async fn quarantined(&self, queue: &str, count: usize) -> Result<QuarantineList, BrokerError> {
+        Ok(self.store().quarantined(queue, count))
     }
 
     async fn extend_leases(

@@ -16,11 +16,6 @@ pub struct TaskSnapshot {
     pub state: TaskState,
     /// The encoded `TaskMessage` (`msg`), as last written.
     pub message: Vec<u8>,
-    /// What `message` held before a quarantine replaced it with a stand-in message of
-    /// type [`QUARANTINED_TASK_TYPE`](crate::broker::QUARANTINED_TASK_TYPE); `None` for
-    /// a task never quarantined. The Redis broker keeps the same bytes in its
-    /// `vetted_original_msg` hash field.
-    pub original_message: Option<Vec<u8>>,
     /// The task's score: lease expiry when active, process-at when scheduled, retry time,
     /// archive time, or retention expiry when completed; `None` when pending.
     pub score: Option<SystemTime>,
@@ -189,7 +184,6 @@ fn snapshot_of(data: &QueueData, id: String, record: &TaskRecord) -> TaskSnapsho
     TaskSnapshot {
         state: record.state,
         message: record.msg.clone(),
-        original_message: record.original_msg.clone(),
         score: score.map(from_unix_secs),
         id,
     }

@@ -4,7 +4,7 @@ use std::time::SystemTime;
 
 use super::store::{QueueData, Store, TaskRecord, TaskState};
 use super::time::{DAY_SECS, unix_nanos, unix_secs};
-use crate::broker::{BrokerError, Dequeued, TaskRef, quarantined_message};
+use crate::broker::{BrokerError, Dequeued, TaskRef};
 
 /// Archived tasks older than this are deleted on each archive (asynq: 90 days).
 const ARCHIVE_MAX_AGE_SECS: i64 = 90 * DAY_SECS;
@@ -173,39 +173,6 @@ impl Store {
         queue.take_active(task.id)?;
         queue.scheduled.add(task.id, unix_secs(at));
         queue.set_state(task.id, TaskState::Scheduled);
-        Ok(())
-    }
-
-    /// Takes an unusable task out of `active` and `lease`; archives its record under the
-    /// stand-in message carrying `reason`, keeping the first original, or drops the id
-    /// when it has no record.
-    pub(super) fn quarantine(
-        &mut self,
-        task: TaskRef<'_>,
-        reason: &str,
-        now: SystemTime,
-    ) -> Result<(), BrokerError> {
-        let queue = self.queue_of(task)?;
-        if !queue.in_active_list(task.id) && !queue.lease.contains(task.id) {
-            return Err(BrokerError::NotFound);
-        }
-        queue.active.retain(|active| active != task.id);
-        queue.lease.remove(task.id);
-        let Some(record) = queue.tasks.get_mut(task.id) else {
-            tracing::debug!(
-                queue = task.queue,
-                id = task.id,
-                "dropped id without record"
-            );
-            return Ok(());
-        };
-        let stand_in = quarantined_message(task, reason).encode();
-        let original = std::mem::replace(&mut record.msg, stand_in);
-        record.original_msg.get_or_insert(original);
-        record.state = TaskState::Archived;
-        record.pending_since = None;
-        archive_and_count(queue, task.id, now);
-        tracing::debug!(queue = task.queue, id = task.id, "quarantined task");
         Ok(())
     }
 }

@@ -4,18 +4,16 @@
 //! `pending` and `active` lists, the `lease`, `scheduled`, `retry`, `archived` and
 //! `completed` sorted sets (scores in whole Unix seconds, as in Redis), the task records
 //! with their `state` string, the processed and failed counters, and beside them the queue
-//! registry, uniqueness locks and worker heartbeats, and vetted's own completion markers
-//! and shared counters. Every operation holds one lock, so it is atomic like asynq's Lua
+//! registry, uniqueness locks and worker heartbeats, and vetted's own completion markers,
+//! quarantine stores and shared counters. Every operation holds one lock, so it is atomic like asynq's Lua
 //! scripts.
 //!
 //! It behaves like the Redis broker (`broker::redis`) through the
 //! [`Broker`](crate::broker::Broker) trait, including where both depart from asynq on
 //! purpose: an id without a record is moved, forwarded or dropped without ever getting a
-//! stub record; [`quarantine`](crate::broker::Broker::quarantine) archives a record under
-//! a readable stand-in message of type
-//! [`QUARANTINED_TASK_TYPE`](crate::broker::QUARANTINED_TASK_TYPE), keeping the first
-//! original beside it (see [`TaskSnapshot::original_message`]), and counts nothing when it
-//! only drops an id; a uniqueness lock outside the task's own queue is never released.
+//! stub record; [`quarantine`](crate::broker::Broker::quarantine) deletes the record and
+//! adds an entry to the queue's quarantine store, counting nothing for an id without a
+//! record; a uniqueness lock outside the task's own queue is never released.
 //! The conformance suite of the `vetted-tests` crate runs the same checks on both.
 //!
 //! Remaining differences from the Redis broker, all deliberate:
@@ -26,6 +24,12 @@
 //!   being archived;
 //! - a record always has a message, so a hash without `msg` (as Go's dequeue leaves for
 //!   an id without a hash) cannot be represented;
+//! - the quarantine store of a queue is trimmed exactly: it never holds more than the
+//!   `max_entries` of the last [`quarantine`](crate::broker::Broker::quarantine) call,
+//!   nor entries older than its `max_age`, so its memory stays under about
+//!   `max_entries × (keep_message_bytes + 3 KiB)` per queue (see
+//!   [`QuarantineLimits`](crate::broker::QuarantineLimits)); Redis trims its stream
+//!   approximately, a stream node at a time;
 //! - heartbeats expire at their exact TTL on the broker's clock, where Redis keeps one
 //!   for whole seconds (at least one);
 //! - there are no groups, no paused queues, and `enqueue` takes no uniqueness lock (the
@@ -63,6 +67,7 @@ mod broker;
 mod completion;
 mod inspect;
 mod lifecycle;
+mod quarantine;
 mod servers;
 mod stats;
 mod store;

@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::time::SystemTime;
 
+use super::quarantine::QuarantineStore;
 use super::servers::ServerEntry;
 use super::stats::Counters;
 use super::time::unix_secs;
@@ -74,9 +75,6 @@ pub(super) struct TaskRecord {
     pub(super) state: TaskState,
     /// Unix nanoseconds since the task became pending (hash field `pending_since`).
     pub(super) pending_since: Option<i64>,
-    /// The `msg` a quarantine replaced with its stand-in message (Redis keeps it in the
-    /// hash field `vetted_original_msg`).
-    pub(super) original_msg: Option<Vec<u8>>,
 }
 
 impl TaskRecord {
@@ -86,7 +84,6 @@ impl TaskRecord {
             msg,
             state,
             pending_since: None,
-            original_msg: None,
         }
     }
 }
@@ -112,6 +109,8 @@ pub(super) struct QueueData {
     pub(super) tasks: HashMap<String, TaskRecord>,
     /// Processed and failed counters.
     pub(super) counters: Counters,
+    /// vetted's quarantine store (`vetted:{q}:quarantine`).
+    pub(super) quarantine: QuarantineStore,
 }
 
 impl QueueData {

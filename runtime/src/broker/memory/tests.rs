@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{MemoryBroker, TaskState};
-use crate::broker::{Broker, BrokerError, Dequeued, TaskRef};
+use crate::broker::{Broker, BrokerError, Dequeued, QuarantineLimits, QuarantineNote, TaskRef};
+use crate::reason::{Reason, Rejection};
 
 const START: u64 = 1_767_268_800; // 2026-01-01 12:00 UTC
 const DAY: Duration = Duration::from_secs(86_400);
@@ -96,49 +97,48 @@ async fn archive_keeps_the_newest_9999_tasks() {
 }
 
 #[tokio::test]
-async fn quarantine_stores_a_stand_in_and_keeps_the_original() {
-    let broker = MemoryBroker::new();
-    let task = TaskRef {
-        queue: "q",
-        id: "bad",
+async fn quarantine_trims_exactly_by_count_and_age() {
+    let (broker, clock) = broker_with_clock();
+    let rejection = Rejection::new(Reason::Unsigned);
+    let note = QuarantineNote {
+        rejection: &rejection,
+        task_type: None,
+        message_len: 1,
+        message: Some(b"x"),
     };
-    activate(&broker, "q", "bad", b"\xff\xff").await;
-    broker
-        .quarantine(task, "undecodable message")
-        .await
-        .unwrap();
-    let archived = broker.tasks("q", TaskState::Archived);
-    assert_eq!(archived.len(), 1);
-    let expected = crate::broker::quarantined_message(task, "undecodable message");
-    assert_eq!(archived[0].message, expected.encode());
-    assert_eq!(
-        archived[0].original_message.as_deref(),
-        Some(&b"\xff\xff"[..])
-    );
-    assert!(archived[0].score.is_some());
-}
-
-#[tokio::test]
-async fn a_second_quarantine_keeps_the_first_original() {
-    let broker = MemoryBroker::new();
-    let task = TaskRef {
-        queue: "q",
-        id: "bad",
+    let limits = QuarantineLimits {
+        max_entries: 3,
+        keep_message_bytes: 16,
+        max_age: Duration::from_secs(60),
     };
-    activate(&broker, "q", "bad", b"\xff").await;
-    broker.quarantine(task, "first").await.unwrap();
-    {
-        let mut store = broker.store();
-        let queue = store.queue_mut("q");
-        queue.archived.remove("bad");
-        queue.active.push_front("bad".to_owned());
-        queue.lease.add("bad", 0);
+    for i in 0..5 {
+        let id = format!("t{i}");
+        activate(&broker, "q", &id, b"\xff").await;
+        let task = TaskRef {
+            queue: "q",
+            id: &id,
+        };
+        broker.quarantine(task, &note, &limits).await.unwrap();
     }
-    broker.quarantine(task, "second").await.unwrap();
-    let archived = broker.tasks("q", TaskState::Archived);
-    let expected = crate::broker::quarantined_message(task, "second");
-    assert_eq!(archived[0].message, expected.encode());
-    assert_eq!(archived[0].original_message.as_deref(), Some(&b"\xff"[..]));
+    let list = broker.quarantined("q", 10).await.unwrap();
+    assert_eq!(list.len, 3);
+    let ids: Vec<&str> = list.entries.iter().map(|e| e.task_id.as_str()).collect();
+    assert_eq!(ids, ["t4", "t3", "t2"]);
+    let entry_ids: Vec<&str> = list.entries.iter().map(|e| e.entry_id.as_str()).collect();
+    assert_eq!(
+        entry_ids,
+        ["1767268800000-4", "1767268800000-3", "1767268800000-2"]
+    );
+    advance(&clock, Duration::from_secs(61));
+    activate(&broker, "q", "late", b"\xff").await;
+    let task = TaskRef {
+        queue: "q",
+        id: "late",
+    };
+    broker.quarantine(task, &note, &limits).await.unwrap();
+    let list = broker.quarantined("q", 10).await.unwrap();
+    assert_eq!(list.len, 1, "entries over a minute old are trimmed");
+    assert_eq!(list.entries[0].entry_id, "1767268861000-0");
 }
 
 #[tokio::test]

@@ -117,9 +117,8 @@ pub(crate) async fn archive(
     Ok(())
 }
 
-/// Runs a script with the keys and arguments of asynq's Archive: `ARCHIVE` itself, or
-/// `QUARANTINE`, which takes the same ones.
-pub(crate) async fn run_archive_script(
+/// Runs `script` (`ARCHIVE`) with the keys and arguments of asynq's Archive.
+async fn run_archive_script(
     conn: &mut ConnectionManager,
     script: &redis::Script,
     task: TaskRef<'_>,
@@ -152,7 +151,7 @@ pub(crate) async fn run_archive_script(
 }
 
 /// When a new daily stats key expires: now + 90 days, in Unix seconds.
-fn stats_expiry(now: SystemTime) -> i64 {
+pub(crate) fn stats_expiry(now: SystemTime) -> i64 {
     unix_secs(now + STATS_TTL)
 }
 

@@ -107,6 +107,12 @@ pub(crate) fn completion_marker(queue: &str, id: &str) -> String {
     format!("vetted:{{{queue}}}:done:{id}")
 }
 
+/// `vetted:{<q>}:quarantine`, the stream of tasks refused before their sender was
+/// proven; in the slot of its queue.
+pub(crate) fn quarantine(queue: &str) -> String {
+    format!("vetted:{{{queue}}}:quarantine")
+}
+
 /// Hash of refused tasks by reason code, added to by every worker. The three counter
 /// hashes share the hash tag `{stats}`, so one script can update them on a Cluster.
 pub(crate) const STATS_REJECTED: &str = "vetted:{stats}:rejected";
@@ -133,5 +139,6 @@ mod tests {
         assert_eq!(server_info("h", 42, "sid"), "asynq:servers:{h:42:sid}");
         assert_eq!(workers("h", 42, "sid"), "asynq:workers:{h:42:sid}");
         assert_eq!(completion_marker("q", "id"), "vetted:{q}:done:id");
+        assert_eq!(quarantine("q"), "vetted:{q}:quarantine");
     }
 }

@@ -11,16 +11,19 @@
 //!   a stub hash for it;
 //! - requeue and reschedule move an id whose hash is gone without creating a stub
 //!   hash for it;
-//! - [`quarantine`](crate::broker::Broker::quarantine) archives an unusable task under
-//!   a minimal readable message, keeping the original bytes in
-//!   [`ORIGINAL_MESSAGE_FIELD`].
+//! - [`quarantine`](crate::broker::Broker::quarantine) deletes a task refused before its
+//!   sender was proven and records it in a stream of vetted's own instead of asynq's
+//!   archive, which a flood of forged tasks could otherwise push real tasks out of.
 //!
 //! Enqueue writes the plain and scheduled paths (§5.1, §5.3); it takes no uniqueness
 //! lock and does not add tasks to groups.
 //!
 //! vetted's own data lives under `vetted:`: the completion markers of one-time tasks
-//! (`vetted:{<queue>}:done:<id>`, a string with a TTL) and the counters every worker
-//! adds to (the hashes `vetted:{stats}:rejected`, `vetted:{stats}:rejected_by_key` and
+//! (`vetted:{<queue>}:done:<id>`, a string with a TTL), the quarantine store of each
+//! queue (the stream `vetted:{<queue>}:quarantine`, one entry per task with the fields
+//! `task_id`, `task_type`, `reason`, `error_msg`, `key`, `len` and `msg`, the unknown
+//! ones left out, and the time in the entry id) and the counters every worker adds to
+//! (the hashes `vetted:{stats}:rejected`, `vetted:{stats}:rejected_by_key` and
 //! `vetted:{stats}:verified_by_key`).
 //!
 //! The broker reconnects by itself after a connection loss; the command that saw the
@@ -33,7 +36,8 @@ use async_trait::async_trait;
 use redis::aio::ConnectionManager;
 
 use crate::broker::{
-    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QueueStats, ServerState, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, ExpiredLease, QuarantineLimits, QuarantineList,
+    QuarantineNote, QueueStats, ServerState, TaskRef,
 };
 use crate::wire::TaskMessage;
 
@@ -49,11 +53,9 @@ mod heartbeat;
 mod inspect;
 mod keys;
 mod maintenance;
+mod quarantine;
 mod recover;
 mod scripts;
-
-pub use crate::broker::QUARANTINED_TASK_TYPE;
-pub use recover::ORIGINAL_MESSAGE_FIELD;
 
 /// A broker on Redis, compatible with Go asynq v0.26 servers, clients and tools.
 ///
@@ -151,8 +153,17 @@ impl Broker for RedisBroker {
         recover::reschedule(&mut self.conn(), task, at).await
     }
 
-    async fn quarantine(&self, task: TaskRef<'_>, error_msg: &str) -> Result<(), BrokerError> {
-        recover::quarantine(&mut self.conn(), task, error_msg).await
+    async fn quarantine(
+        &self,
+        task: TaskRef<'_>,
+        note: &QuarantineNote<'_>,
+        limits: &QuarantineLimits,
+    ) -> Result<(), BrokerError> {
+        quarantine::quarantine(&mut self.conn(), task, note, limits).await
+    }
+
+    async fn quarantined(&self, queue: &str, count: usize) -> Result<QuarantineList, BrokerError> {
+        quarantine::quarantined(&mut self.conn(), queue, count).await
     }
 
     async fn extend_leases(

@@ -45,8 +45,8 @@ script!(
     ARCHIVE = "lib_stats" "lib_archive" "archive"
 );
 script!(
-    /// Archive what is left of a task with no usable message.
-    QUARANTINE = "lib_stats" "lib_archive" "quarantine"
+    /// Move a task refused before its sender was proven into the quarantine stream.
+    QUARANTINE = "lib_stats" "quarantine"
 );
 script!(
     /// Back to the head of pending (§5.12).

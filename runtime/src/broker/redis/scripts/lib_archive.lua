@@ -1,4 +1,4 @@
--- Shared by archive and quarantine: the archive trim of asynq v0.25+ (§5.11), which
+-- The archive trim of asynq v0.25+ (§5.11), which
 -- deletes the hashes of the tasks it drops. Members are removed one at a time so that
 -- a large trim never hits Lua's unpack limit.
 

@@ -1,0 +1,104 @@
+//! vetted's quarantine store on Redis: one stream per queue,
+//! `vetted:{<queue>}:quarantine`, written by one script together with the removal of
+//! the task from asynq's keys.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use redis::aio::ConnectionManager;
+use tracing::debug;
+
+use super::clock::{MAX_INT64, utc_date};
+use super::error::{from_redis, unexpected_reply};
+use super::finish::stats_expiry;
+use super::{keys, scripts};
+use crate::broker::quarantine::{entry_fields, entry_from_fields};
+use crate::broker::{
+    BrokerError, QuarantineEntry, QuarantineLimits, QuarantineList, QuarantineNote, TaskRef,
+};
+use crate::names::log_name;
+
+/// Takes the task out of `active` and the lease set, deletes its hash and adds its entry
+/// to the queue's stream, trimmed to `limits`, in one script.
+pub(crate) async fn quarantine(
+    conn: &mut ConnectionManager,
+    task: TaskRef<'_>,
+    note: &QuarantineNote<'_>,
+    limits: &QuarantineLimits,
+) -> Result<(), BrokerError> {
+    let now = SystemTime::now();
+    let TaskRef { queue, id } = task;
+    let date = utc_date(now);
+    // Lua numbers are doubles: an age beyond 2^53 ms (285,000 years) is as good as none.
+    let max_age_ms = u64::try_from(limits.max_age.as_millis())
+        .unwrap_or(u64::MAX)
+        .min(1 << 53);
+    let mut call = scripts::QUARANTINE.prepare_invoke();
+    call.key(keys::task(queue, id))
+        .key(keys::active(queue))
+        .key(keys::lease(queue))
+        .key(keys::quarantine(queue))
+        .key(keys::processed_on(queue, &date))
+        .key(keys::failed_on(queue, &date))
+        .key(keys::processed_total(queue))
+        .key(keys::failed_total(queue))
+        .arg(id)
+        .arg(limits.max_entries.max(1))
+        .arg(max_age_ms)
+        .arg(stats_expiry(now))
+        .arg(MAX_INT64);
+    for (name, value) in entry_fields(id, note, limits) {
+        call.arg(name).arg(value.as_ref());
+    }
+    let reply: i64 = call.invoke_async(conn).await.map_err(from_redis)?;
+    let outcome = match reply {
+        0 => return Err(BrokerError::NotFound),
+        1 => "deleted",
+        2 => "no record",
+        other => return Err(unexpected_reply(other)),
+    };
+    debug!(queue = ?log_name(queue), task_id = ?log_name(id), outcome, "task quarantined");
+    Ok(())
+}
+
+/// One stream entry as Redis returns it: its id and its field and value pairs.
+type StreamEntry = (String, Vec<(String, Vec<u8>)>);
+
+/// `XLEN` and the newest `count` entries (`XREVRANGE … COUNT`).
+pub(crate) async fn quarantined(
+    conn: &mut ConnectionManager,
+    queue: &str,
+    count: usize,
+) -> Result<QuarantineList, BrokerError> {
+    let key = keys::quarantine(queue);
+    let len: usize = redis::cmd("XLEN")
+        .arg(&key)
+        .query_async(conn)
+        .await
+        .map_err(from_redis)?;
+    let raw: Vec<StreamEntry> = if count == 0 {
+        Vec::new()
+    } else {
+        redis::cmd("XREVRANGE")
+            .arg(&key)
+            .arg("+")
+            .arg("-")
+            .arg("COUNT")
+            .arg(count)
+            .query_async(conn)
+            .await
+            .map_err(from_redis)?
+    };
+    let entries = raw.into_iter().map(entry).collect();
+    Ok(QuarantineList { len, entries })
+}
+
+/// An entry from its stream id, whose first part is the time in Unix milliseconds.
+fn entry((entry_id, fields): StreamEntry) -> QuarantineEntry {
+    let millis = entry_id
+        .split('-')
+        .next()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .unwrap_or(0);
+    let at = UNIX_EPOCH + Duration::from_millis(millis);
+    entry_from_fields(entry_id, at, fields)
+}
