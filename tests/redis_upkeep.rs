@@ -228,6 +228,36 @@ async fn quarantine_of_an_id_without_hash_counts_nothing() {
 }
 
 #[tokio::test]
+async fn quarantine_into_a_key_of_another_type_changes_nothing() {
+    let server = RedisServer::start();
+    let broker = broker(&server).await;
+    let mut redis = server.connection();
+    make_active(&mut redis, "bad", Some(b"garbage"));
+    let _: () = redis
+        .set(quarantine_key("default"), "not a stream")
+        .unwrap();
+    let rejection = Rejection::new(Reason::MalformedMessage);
+
+    let result = broker
+        .quarantine(
+            task("default", "bad"),
+            &note_of(&rejection, Some(b"garbage")),
+            &QuarantineLimits::default(),
+        )
+        .await;
+
+    assert!(
+        matches!(result, Err(BrokerError::Unavailable(_))),
+        "{result:?}"
+    );
+    let active: Vec<String> = redis.lrange("asynq:{default}:active", 0, -1).unwrap();
+    assert_eq!(active, ["bad"], "the task stays active for a later attempt");
+    assert_eq!(redis.exists::<_, i64>("asynq:{default}:t:bad").unwrap(), 1);
+    let counters: Vec<String> = redis.keys("asynq:{default}:processed*").unwrap();
+    assert!(counters.is_empty(), "{counters:?}");
+}
+
+#[tokio::test]
 async fn quarantine_trims_entries_older_than_the_max_age() {
     let server = RedisServer::start();
     let broker = broker(&server).await;

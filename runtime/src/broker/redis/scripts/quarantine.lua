@@ -8,7 +8,12 @@
 -- ARGV[1] task id, ARGV[2] most entries, ARGV[3] oldest entry age in milliseconds,
 -- ARGV[4] stats expiry, ARGV[5] MaxInt64, ARGV[6..] the entry's field names and values.
 -- Returns 1 when a hash was deleted, 2 when the id had none, 0 when neither active nor
--- the lease set held the id (then nothing changes).
+-- the lease set held the id (then nothing changes). When the stream key holds another
+-- type, it fails before writing anything, so the task stays active and leased.
+local kind = redis.call("TYPE", KEYS[4]).ok
+if kind ~= "stream" and kind ~= "none" then
+  return redis.error_reply("WRONGTYPE quarantine key is not a stream")
+end
 local removed = redis.call("LREM", KEYS[2], 0, ARGV[1]) + redis.call("ZREM", KEYS[3], ARGV[1])
 if removed == 0 then
   return 0
