@@ -537,3 +537,37 @@ async fn a_copy_of_a_running_task_is_dropped_while_it_runs() {
     assert!(!running.is_finished(), "the holder still runs");
     running.abort();
 }
+
+/// The `fp=` value of a refusal text.
+fn fingerprint_in(error: &str) -> &str {
+    let start = error.find(" fp=").expect("a fingerprint") + 4;
+    let rest = &error[start..];
+    &rest[..rest.find(' ').unwrap_or(rest.len())]
+}
+
+#[tokio::test]
+async fn refusals_carry_a_keyed_fingerprint_that_matches_only_equal_bytes() {
+    let rig = Rig::new();
+    let forge = |label: &str| {
+        let mut message = signed_message(&rig.keyring, &probe_json("a", "ok"), |_| {});
+        message.payload = probe_json(label, "ok");
+        message
+    };
+    let (first, replay, other) = (forge("evil"), forge("evil"), forge("other"));
+    let worker = rig.worker();
+    let mut fingerprints = Vec::new();
+    for message in [&first, &replay, &other] {
+        rig.plant(message).await;
+        let outcome = worker.process_one().await.unwrap().unwrap().outcome;
+        let error = refused_with(&outcome, "bad_signature");
+        fingerprints.push(fingerprint_in(&error).to_owned());
+    }
+    assert_eq!(fingerprints[0], fingerprints[1], "same payload, other id");
+    assert_ne!(fingerprints[0], fingerprints[2], "other payload");
+    assert_eq!(fingerprints[0].len(), 24);
+
+    let another_ring = Rig::new();
+    another_ring.plant(&first).await;
+    let error = refused_with(&run_one(&another_ring).await, "bad_signature");
+    assert_ne!(fingerprint_in(&error), fingerprints[0], "another key");
+}

@@ -188,6 +188,10 @@ pub struct Rejection {
     pub fields: Vec<(String, &'static str)>,
     /// For a `decode_error`: the kind of JSON problem and where it was found.
     pub json: Option<JsonError>,
+    /// A keyed fingerprint of the refused bytes (the payload, or the whole message when
+    /// it could not be decoded): equal bytes give equal fingerprints, and the bytes cannot
+    /// be recovered from it.
+    pub fingerprint: Option<String>,
 }
 
 /// How many failed fields a rejection text lists at most.
@@ -202,6 +206,7 @@ impl Rejection {
             payload_len: None,
             fields: Vec::new(),
             json: None,
+            fingerprint: None,
         }
     }
 
@@ -232,6 +237,9 @@ impl fmt::Display for Rejection {
         }
         if let Some(len) = self.payload_len {
             write!(f, " len={len}")?;
+        }
+        if let Some(fingerprint) = &self.fingerprint {
+            write!(f, " fp={fingerprint}")?;
         }
         if let Some(json) = &self.json {
             write!(f, " json={}", json.kind().as_str())?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::reason::{Reason, Rejection};
 
+mod fingerprint;
 mod header;
 mod key_id;
 mod keyring;
@@ -17,6 +18,7 @@ pub mod primitive;
 mod ring_text;
 mod secret;
 
+pub(crate) use fingerprint::Fingerprinter;
 pub use key_id::KeyId;
 pub use keyring::KeyRing;
 

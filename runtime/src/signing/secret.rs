@@ -66,6 +66,11 @@ impl Secret {
         Ok(Self(bytes))
     }
 
+    /// A secret holding `bytes` as they are, for keys derived inside the crate.
+    pub(crate) fn from_bytes(bytes: Zeroizing<Vec<u8>>) -> Self {
+        Self(bytes)
+    }
+
     /// The key bytes.
     pub(crate) fn bytes(&self) -> &[u8] {
         &self.0

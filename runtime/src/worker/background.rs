@@ -168,7 +168,7 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
         }
         Some((raw, Ok(message))) => {
             let rejection = Rejection::new(Reason::KeyMismatch);
-            let evidence = Evidence::read(raw, Some(&message.type_name));
+            let evidence = Evidence::read(raw, Some(&message));
             quarantine(shared, task, &rejection, evidence).await
         }
         Some((raw, Err(_))) => {

@@ -13,7 +13,7 @@ use super::{Identity, Shared, Worker, WorkerConfig};
 use crate::broker::{Broker, QuarantineLimits};
 use crate::handler::{Handler, StateMap};
 use crate::registry::{DuplicateTaskType, Registry};
-use crate::signing::KeyRing;
+use crate::signing::{Fingerprinter, KeyRing};
 use crate::wire::DecodeLimits;
 
 /// Room for the protobuf fields and headers around the largest payload.
@@ -165,6 +165,7 @@ impl WorkerBuilder {
         let max_message_bytes = self.registry.max_payload_bytes() + MESSAGE_OVERHEAD;
         let checker = Checker {
             registry: self.registry,
+            fingerprinter: self.keyring.as_deref().map(Fingerprinter::for_ring),
             keyring: self.keyring,
             unsigned_types: unsigned,
             limits: DecodeLimits::default(),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::names::check_task_id;
 use crate::reason::{Reason, Rejection};
 use crate::registry::{ErasedTask, Registry};
-use crate::signing::{self, Claims, KeyRing, SignedFields};
+use crate::signing::{self, Claims, Fingerprinter, KeyRing, SignedFields};
 use crate::wire::{DecodeLimits, TaskMessage};
 
 /// A message that passed every check before parsing.
@@ -46,9 +46,18 @@ pub(crate) struct Checker {
     pub(crate) keyring: Option<Arc<KeyRing>>,
     pub(crate) unsigned_types: HashSet<String>,
     pub(crate) limits: DecodeLimits,
+    /// Fingerprints refused bytes; `None` without a key ring.
+    pub(crate) fingerprinter: Option<Fingerprinter>,
 }
 
 impl Checker {
+    /// Adds the fingerprint of `bytes` to `rejection`, when the worker has a key ring.
+    pub(crate) fn fingerprint(&self, rejection: &mut Rejection, bytes: &[u8]) {
+        if let Some(fingerprinter) = &self.fingerprinter {
+            rejection.fingerprint = Some(fingerprinter.of(bytes));
+        }
+    }
+
     /// Checks the message `raw` that was taken from `queue` under `id`, at Unix time `now`.
     pub(crate) fn check(
         &self,

@@ -128,13 +128,14 @@ async fn refuse(
     refused: Box<Refused>,
 ) -> Result<Outcome, BrokerError> {
     let Refused {
-        rejection,
+        mut rejection,
         message,
         claims,
     } = *refused;
     let Some(message) = message else {
         return quarantine(shared, task, &rejection, Evidence::read(raw, None)).await;
     };
+    shared.checker.fingerprint(&mut rejection, &message.payload);
     let failure = Failure {
         task,
         raw,
@@ -149,7 +150,7 @@ async fn refuse(
         disposition => disposition,
     };
     if disposition == Disposition::Quarantine {
-        let evidence = Evidence::read(raw, Some(&message.type_name));
+        let evidence = Evidence::read(raw, Some(&message));
         return quarantine(shared, task, &rejection, evidence).await;
     }
     log_rejection(&message, &rejection);
@@ -203,6 +204,7 @@ fn log_rejection(message: &TaskMessage, rejection: &Rejection) {
         reason = rejection.reason.code(),
         key = rejection.key_id.as_deref().unwrap_or(""),
         len = message.payload.len(),
+        fingerprint = rejection.fingerprint.as_deref().unwrap_or(""),
         "task refused"
     );
 }
@@ -338,6 +340,7 @@ async fn record(
         }
         Attempt::Done(Err(RunError::Rejected(mut rejection))) => {
             rejection.key_id.clone_from(&limits.key_id);
+            shared.checker.fingerprint(&mut rejection, &message.payload);
             log_rejection(message, &rejection);
             shared
                 .counters

@@ -9,6 +9,7 @@ use super::outcome::Outcome;
 use crate::broker::{BrokerError, QuarantineNote, TaskRef};
 use crate::names::log_name;
 use crate::reason::Rejection;
+use crate::wire::TaskMessage;
 
 /// What the worker read of a task it quarantines.
 #[derive(Clone, Copy, Default)]
@@ -17,18 +18,27 @@ pub(crate) struct Evidence<'a> {
     pub(crate) task_type: Option<&'a str>,
     /// The raw `msg`, when it was read.
     pub(crate) raw: Option<&'a [u8]>,
+    /// The payload, when the message was decoded.
+    pub(crate) payload: Option<&'a [u8]>,
     /// Length of the raw `msg`: measured when it was not read, 0 when there was none.
     pub(crate) len: usize,
 }
 
 impl<'a> Evidence<'a> {
-    /// A message that was read, and decoded when `task_type` is known.
-    pub(crate) fn read(raw: &'a [u8], task_type: Option<&'a str>) -> Self {
+    /// A message that was read, with what it decoded to, if anything.
+    pub(crate) fn read(raw: &'a [u8], decoded: Option<&'a TaskMessage>) -> Self {
         Self {
-            task_type,
+            task_type: decoded.map(|m| m.type_name.as_str()),
             raw: Some(raw),
+            payload: decoded.map(|m| m.payload.as_slice()),
             len: raw.len(),
         }
+    }
+
+    /// The bytes a fingerprint is taken of: the payload when the message was decoded,
+    /// the whole message when it was read but not decoded.
+    fn fingerprinted(&self) -> Option<&'a [u8]> {
+        self.payload.or(self.raw)
     }
 
     /// A message measured at `len` bytes but not read.
@@ -47,6 +57,11 @@ pub(crate) async fn quarantine(
     rejection: &Rejection,
     evidence: Evidence<'_>,
 ) -> Result<Outcome, BrokerError> {
+    let mut rejection = rejection.clone();
+    if let (None, Some(bytes)) = (&rejection.fingerprint, evidence.fingerprinted()) {
+        shared.checker.fingerprint(&mut rejection, bytes);
+    }
+    let rejection = &rejection;
     tracing::warn!(
         task_id = ?log_name(task.id),
         queue = ?log_name(task.queue),
@@ -54,6 +69,7 @@ pub(crate) async fn quarantine(
         reason = rejection.reason.code(),
         key = rejection.key_id.as_deref().unwrap_or(""),
         len = evidence.len,
+        fingerprint = rejection.fingerprint.as_deref().unwrap_or(""),
         "task quarantined"
     );
     let note = QuarantineNote {
