@@ -71,8 +71,8 @@ impl JsonErrorKind {
 pub struct JsonError {
     kind: JsonErrorKind,
     detail: Option<&'static str>,
-    line: usize,
-    column: usize,
+    line: u32,
+    column: u32,
 }
 
 impl JsonError {
@@ -90,12 +90,12 @@ impl JsonError {
 
     /// The 1-based line where the problem was found (0 when unknown).
     pub fn line(&self) -> usize {
-        self.line
+        self.line as usize
     }
 
     /// The 1-based column where the problem was found (0 when unknown).
     pub fn column(&self) -> usize {
-        self.column
+        self.column as usize
     }
 
     /// A syntax error at byte `offset` of `payload`, which is valid UTF-8 before it.
@@ -112,8 +112,8 @@ impl JsonError {
         Self {
             kind: JsonErrorKind::Syntax,
             detail: None,
-            line,
-            column,
+            line: position(line),
+            column: position(column),
         }
     }
 
@@ -129,8 +129,8 @@ impl JsonError {
         Self {
             kind,
             detail: detail_of(err),
-            line: err.line(),
-            column: err.column(),
+            line: position(err.line()),
+            column: position(err.column()),
         }
     }
 }
@@ -167,6 +167,12 @@ fn detail_of(err: &serde_json::Error) -> Option<&'static str> {
         .iter()
         .find(|(prefix, _)| message.starts_with(prefix))
         .map(|&(_, word)| word)
+}
+
+/// A line or column number as stored; inputs are far below 4 GiB, and a larger number
+/// saturates rather than wraps.
+fn position(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn is_depth_error(err: &serde_json::Error) -> bool {

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use crate::json::JsonError;
+use crate::signing::Fingerprint;
 
 /// Why the worker refused a task before running its handler.
 ///
@@ -191,7 +192,7 @@ pub struct Rejection {
     /// A keyed fingerprint of the refused bytes (the payload, or the whole message when
     /// it could not be decoded): equal bytes give equal fingerprints, and the bytes cannot
     /// be recovered from it.
-    pub fingerprint: Option<String>,
+    pub fingerprint: Option<Fingerprint>,
 }
 
 /// How many failed fields a rejection text lists at most.

@@ -9,7 +9,7 @@
 //! Fingerprints are comparable between workers that share a signing key; after the signing
 //! key changes, the same bytes get a new fingerprint.
 
-use std::fmt::Write as _;
+use std::fmt;
 
 use zeroize::Zeroizing;
 
@@ -22,6 +22,22 @@ const KEY_LABEL: &[u8] = b"vetted/v1/fingerprint-key";
 
 /// Bytes of the HMAC kept in a fingerprint: 96 bits, written as 24 hex digits.
 const FINGERPRINT_BYTES: usize = 12;
+
+/// A keyed fingerprint of some refused bytes; shown as 24 lowercase hex digits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; FINGERPRINT_BYTES]);
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|byte| write!(f, "{byte:02x}"))
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Fingerprint({self})")
+    }
+}
 
 /// Computes fingerprints under a key derived from a key ring's signing key.
 pub(crate) struct Fingerprinter {
@@ -38,19 +54,17 @@ impl Fingerprinter {
         }
     }
 
-    /// The fingerprint of `bytes`: the first 12 bytes of their HMAC, in lowercase hex.
-    pub(crate) fn of(&self, bytes: &[u8]) -> String {
+    /// The fingerprint of `bytes`: the first 12 bytes of their HMAC.
+    pub(crate) fn of(&self, bytes: &[u8]) -> Fingerprint {
         let tag = hmac_sha256(self.key.bytes(), bytes);
-        let mut hex = String::with_capacity(2 * FINGERPRINT_BYTES);
-        for byte in &tag[..FINGERPRINT_BYTES] {
-            let _ = write!(hex, "{byte:02x}");
-        }
-        hex
+        let mut kept = [0u8; FINGERPRINT_BYTES];
+        kept.copy_from_slice(&tag[..FINGERPRINT_BYTES]);
+        Fingerprint(kept)
     }
 }
 
-impl std::fmt::Debug for Fingerprinter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Fingerprinter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Fingerprinter(<redacted>)")
     }
 }
@@ -64,8 +78,9 @@ mod tests {
         let ring = KeyRing::ephemeral("k1");
         let fingerprints = Fingerprinter::for_ring(&ring);
         let first = fingerprints.of(b"1234");
-        assert_eq!(first.len(), 24);
-        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
+        let text = first.to_string();
+        assert_eq!(text.len(), 24);
+        assert!(text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')));
         assert_eq!(first, fingerprints.of(b"1234"));
         assert_ne!(first, fingerprints.of(b"1235"));
         let other = Fingerprinter::for_ring(&KeyRing::ephemeral("k1"));

@@ -18,6 +18,7 @@ pub mod primitive;
 mod ring_text;
 mod secret;
 
+pub use fingerprint::Fingerprint;
 pub(crate) use fingerprint::Fingerprinter;
 pub use key_id::KeyId;
 pub use keyring::KeyRing;

@@ -204,7 +204,7 @@ fn log_rejection(message: &TaskMessage, rejection: &Rejection) {
         reason = rejection.reason.code(),
         key = rejection.key_id.as_deref().unwrap_or(""),
         len = message.payload.len(),
-        fingerprint = rejection.fingerprint.as_deref().unwrap_or(""),
+        fingerprint = rejection.fingerprint.map(|fp| fp.to_string()).unwrap_or_default(),
         "task refused"
     );
 }

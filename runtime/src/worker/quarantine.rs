@@ -69,7 +69,7 @@ pub(crate) async fn quarantine(
         reason = rejection.reason.code(),
         key = rejection.key_id.as_deref().unwrap_or(""),
         len = evidence.len,
-        fingerprint = rejection.fingerprint.as_deref().unwrap_or(""),
+        fingerprint = rejection.fingerprint.map(|fp| fp.to_string()).unwrap_or_default(),
         "task quarantined"
     );
     let note = QuarantineNote {
