@@ -9,6 +9,7 @@
 mod arena;
 pub mod capture;
 mod forge;
+mod raw;
 mod tasks;
 mod verdict;
 
