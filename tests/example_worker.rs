@@ -6,7 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vetted_tests::go_harness::{self, KEYRING, run_ok};
+use vetted_tests::go_harness::{KEYRING, addr, enqueue, inspect};
 use vetted_tests::redis_server::RedisServer;
 
 const WELCOME: &str = r#"{"email":"ada@example.com","name":"Ada"}"#;
@@ -14,7 +14,7 @@ const WELCOME: &str = r#"{"email":"ada@example.com","name":"Ada"}"#;
 #[test]
 fn example_worker_handles_go_tasks_and_quarantines_a_tampered_one() {
     let redis = RedisServer::start();
-    let addr = format!("127.0.0.1:{}", redis.port());
+    let addr = addr(&redis);
     let worker = Command::new(env!("CARGO_BIN_EXE_example-worker"))
         .args([
             "work",
@@ -32,32 +32,17 @@ fn example_worker_handles_go_tasks_and_quarantines_a_tampered_one() {
         .spawn()
         .expect("example worker starts");
 
-    run_ok(
+    enqueue(
         &addr,
-        &[
-            "enqueue",
-            "--type",
-            "email:welcome",
-            "--payload",
-            WELCOME,
-            "--count",
-            "3",
-            "--id",
-            "ok",
-        ],
+        "email:welcome",
+        WELCOME,
+        &["--count", "3", "--id", "ok"],
     );
-    run_ok(
+    enqueue(
         &addr,
-        &[
-            "enqueue",
-            "--type",
-            "email:welcome",
-            "--payload",
-            WELCOME,
-            "--id",
-            "bad",
-            "--tamper",
-        ],
+        "email:welcome",
+        WELCOME,
+        &["--id", "bad", "--tamper"],
     );
 
     let report = wait_for_processed(&addr, 4);
@@ -120,8 +105,7 @@ fn example_worker_handles_go_tasks_and_quarantines_a_tampered_one() {
 fn wait_for_processed(addr: &str, n: u64) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let (_, mut lines) = go_harness::run(addr, &["inspect", "--queue", "default"]);
-        let report = lines.remove(0);
+        let report = inspect(addr, &[]);
         if report["queue_info"]["processed"].as_u64() >= Some(n) {
             return report;
         }

@@ -8,25 +8,39 @@ use vetted::broker::redis::RedisBroker;
 use vetted::client::{Client, EnqueueOptions};
 use vetted::signing::KeyRing;
 use vetted::wire::TaskMessage;
-use vetted::worker::{Outcome, Worker};
+use vetted::worker::{Outcome, Worker, WorkerBuilder};
 use vetted_tests::fixtures::{Calls, Probe, probe};
-use vetted_tests::go_harness::{self, KEYRING, events, run_ok};
+use vetted_tests::go_harness::{KEYRING, addr, enqueue, events, inspect, run_ok};
 use vetted_tests::redis_server::RedisServer;
 
-fn addr(redis: &RedisServer) -> String {
-    format!("127.0.0.1:{}", redis.port())
+async fn broker(redis: &RedisServer) -> RedisBroker {
+    RedisBroker::connect(&redis.url())
+        .await
+        .expect("redis connects")
 }
 
-async fn worker(redis: &RedisServer, calls: &Calls) -> Worker {
-    let broker = RedisBroker::connect(&redis.url())
-        .await
-        .expect("redis connects");
-    Worker::builder(broker)
+/// Our worker for `test:probe`, with the key ring shared with the Go side.
+async fn worker_builder(redis: &RedisServer, calls: &Calls) -> WorkerBuilder {
+    Worker::builder(broker(redis).await)
         .handler::<probe>()
         .keyring(KeyRing::parse(KEYRING).unwrap())
         .state(calls.clone())
-        .build()
-        .unwrap()
+}
+
+async fn worker(redis: &RedisServer, calls: &Calls) -> Worker {
+    worker_builder(redis, calls).await.build().unwrap()
+}
+
+/// Our producer, signing with the key ring shared with the Go side.
+async fn client(redis: &RedisServer) -> Client {
+    Client::new(broker(redis).await, KeyRing::parse(KEYRING).unwrap())
+}
+
+/// Go's Inspector report on `default`, checked to carry no errors.
+fn inspect_clean(addr: &str) -> serde_json::Value {
+    let report = inspect(addr, &[]);
+    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    report
 }
 
 async fn drain(worker: &Worker) -> Vec<Outcome> {
@@ -42,53 +56,34 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
     let payload = r#"{"label":"from-go","action":"ok"}"#;
-    run_ok(
+    enqueue(
         &addr,
-        &[
-            "enqueue",
-            "--type",
-            "test:probe",
-            "--payload",
-            payload,
-            "--count",
-            "3",
-            "--id",
-            "go",
-        ],
+        "test:probe",
+        payload,
+        &["--count", "3", "--id", "go"],
     );
-    run_ok(
+    enqueue(
         &addr,
-        &[
-            "enqueue",
-            "--type",
-            "test:probe",
-            "--payload",
-            payload,
-            "--id",
-            "tampered",
-            "--tamper",
-        ],
+        "test:probe",
+        payload,
+        &["--id", "tampered", "--tamper"],
     );
-    run_ok(
+    enqueue(
         &addr,
-        &[
-            "enqueue",
-            "--type",
-            "test:probe",
-            "--payload",
-            payload,
-            "--id",
-            "unsigned",
-            "--unsigned",
-        ],
+        "test:probe",
+        payload,
+        &["--id", "unsigned", "--unsigned"],
     );
 
     let calls = Calls::default();
     let outcomes = drain(&worker(&redis, &calls).await).await;
     assert_eq!(calls.labels(), ["from-go"; 3], "{outcomes:?}");
 
-    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
-    let quarantined = broker.quarantined("default", 10).await.unwrap();
+    let quarantined = broker(&redis)
+        .await
+        .quarantined("default", 10)
+        .await
+        .unwrap();
     let errors: Vec<(&str, &str)> = quarantined
         .entries
         .iter()
@@ -104,10 +99,7 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
             ),
         ]
     );
-    let report = go_harness::run(&addr, &["inspect", "--queue", "default"])
-        .1
-        .remove(0);
-    assert_eq!(report["errors"], serde_json::json!([]), "{report}");
+    let report = inspect_clean(&addr);
     assert_eq!(report["queue_info"]["archived"], 0);
     assert_eq!(report["queue_info"]["processed"], 5);
 }
@@ -149,31 +141,16 @@ async fn go_inspector_lists_real_archived_tasks_unchanged_after_a_flood() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
     let real = plant_archived(&redis, 3);
-    let listed = |addr: &str| {
-        let report = go_harness::run(addr, &["inspect", "--queue", "default"])
-            .1
-            .remove(0);
-        assert_eq!(report["errors"], serde_json::json!([]), "{report}");
-        report["archived"].clone()
-    };
+    let listed = |addr: &str| inspect_clean(addr)["archived"].clone();
     let before = listed(&addr);
     assert_eq!(before.as_array().map(Vec::len), Some(3), "{before}");
     let payload = r#"{"label":"forged","action":"ok"}"#;
     for (id, flag) in [("tampered", "--tamper"), ("unsigned", "--unsigned")] {
-        run_ok(
+        enqueue(
             &addr,
-            &[
-                "enqueue",
-                "--type",
-                "test:probe",
-                "--payload",
-                payload,
-                "--count",
-                "50",
-                "--id",
-                id,
-                flag,
-            ],
+            "test:probe",
+            payload,
+            &["--count", "50", "--id", id, flag],
         );
     }
 
@@ -191,16 +168,22 @@ async fn go_inspector_lists_real_archived_tasks_unchanged_after_a_flood() {
     let mut sorted = ids.clone();
     sorted.sort_unstable();
     assert_eq!(sorted, real);
-    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
-    assert_eq!(broker.quarantined("default", 0).await.unwrap().len, 100);
+    assert_eq!(
+        broker(&redis)
+            .await
+            .quarantined("default", 0)
+            .await
+            .unwrap()
+            .len,
+        100
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn go_servers_verify_our_tasks_across_their_own_retries_and_archives() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
-    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
-    let client = Client::new(broker, KeyRing::parse(KEYRING).unwrap());
+    let client = client(&redis).await;
     client
         .enqueue(&Probe::new("retried-by-go", "ok"))
         .await
@@ -254,8 +237,7 @@ async fn go_servers_verify_our_tasks_across_their_own_retries_and_archives() {
 async fn go_inspector_lists_our_worker_and_reads_our_tasks() {
     let redis = RedisServer::start();
     let addr = addr(&redis);
-    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
-    let client = Client::new(broker, KeyRing::parse(KEYRING).unwrap());
+    let client = client(&redis).await;
     let long = EnqueueOptions::default().timeout(Duration::from_secs(30));
     let info = client
         .enqueue_with(&Probe::new("long", "sleep"), long)
@@ -263,11 +245,8 @@ async fn go_inspector_lists_our_worker_and_reads_our_tasks() {
         .unwrap();
 
     let calls = Calls::default();
-    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
-    let worker = Worker::builder(broker)
-        .handler::<probe>()
-        .keyring(KeyRing::parse(KEYRING).unwrap())
-        .state(calls.clone())
+    let worker = worker_builder(&redis, &calls)
+        .await
         .configure(|c| {
             c.heartbeat_interval = Duration::from_millis(250);
             c.shutdown_timeout = Duration::from_millis(200);
@@ -309,9 +288,7 @@ async fn inspect_until(
 ) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        let (_, mut lines) =
-            go_harness::run(addr, &["inspect", "--queue", "default", "--task", id]);
-        let report = lines.remove(0);
+        let report = inspect(addr, &["--task", id]);
         if done(&report) {
             return report;
         }
@@ -342,10 +319,7 @@ async fn latency_from_a_go_enqueue_to_our_handler() {
         tokio::time::sleep(Duration::from_millis(300 + 97 * i as u64)).await;
         let label = format!("lat{i}");
         let payload = format!(r#"{{"label":"{label}","action":"ok"}}"#);
-        let lines = run_ok(
-            &addr,
-            &["enqueue", "--type", "test:probe", "--payload", &payload],
-        );
+        let lines = enqueue(&addr, "test:probe", &payload, &[]);
         enqueued.push((label, lines[0]["enqueued_at_unix_nano"].as_u64().unwrap()));
         while calls.labels().len() <= i {
             tokio::time::sleep(Duration::from_millis(5)).await;

@@ -15,7 +15,7 @@ use vetted::client::{Client, EnqueueOptions};
 use vetted::signing::{KeyId, KeyRing};
 use vetted::wire::{DecodeLimits, TaskMessage};
 use vetted::worker::{Outcome, Worker, WorkerBuilder};
-use vetted_tests::fixtures::{Calls, Probe, probe};
+use vetted_tests::fixtures::{Calls, Probe, probe, process_next};
 use vetted_tests::redis_server::RedisServer;
 
 /// The old key: 32 bytes of 0xa1.
@@ -88,15 +88,6 @@ impl Rig {
     }
 }
 
-async fn process(worker: &Worker) -> Outcome {
-    worker
-        .process_one()
-        .await
-        .expect("broker works")
-        .expect("a task was dequeued")
-        .outcome
-}
-
 fn count(map: &std::collections::BTreeMap<String, u64>, name: &str) -> u64 {
     map.get(name).copied().unwrap_or(0)
 }
@@ -162,7 +153,7 @@ async fn rotation_has_no_refusals_during_the_overlap_and_refuses_the_retired_key
         .enqueue(&Probe::new("late-a", "ok"))
         .await
         .unwrap();
-    match process(&retired).await {
+    match process_next(&retired).await {
         Outcome::Quarantined { error } => assert!(
             error.starts_with("vetted: reason=retired_key key=A"),
             "{error}"
@@ -173,7 +164,7 @@ async fn rotation_has_no_refusals_during_the_overlap_and_refuses_the_retired_key
         .enqueue(&Probe::new("after", "ok"))
         .await
         .unwrap();
-    assert_eq!(process(&retired).await, Outcome::Completed);
+    assert_eq!(process_next(&retired).await, Outcome::Completed);
     retired.flush_counters().await.unwrap();
     assert!(!rig.calls.labels().contains(&"late-a".to_owned()));
 
@@ -210,7 +201,7 @@ async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined() 
         .unwrap();
     let far = std::time::SystemTime::now() + Duration::from_secs(24 * 3600);
     for attempt in 0..2 {
-        match process(&worker).await {
+        match process_next(&worker).await {
             Outcome::Retried { error } => assert!(
                 error.starts_with("vetted: reason=unknown_key key=C"),
                 "attempt {attempt}: {error}"
@@ -219,7 +210,7 @@ async fn an_unknown_key_is_retried_a_bounded_number_of_times_then_quarantined() 
         }
         assert_eq!(rig.broker.forward_due("default", far).await.unwrap(), 1);
     }
-    match process(&worker).await {
+    match process_next(&worker).await {
         Outcome::Quarantined { error } => {
             assert!(
                 error.starts_with("vetted: reason=unknown_key key=C"),

@@ -15,6 +15,7 @@ use vetted::signing::{Claims, HEADER, KeyRing, SignedFields};
 use vetted::wire::{DecodeLimits, TaskMessage};
 use vetted::worker::{Outcome, Worker};
 use vetted::{HandlerError, State, Task, TaskContext, Verified};
+use vetted_tests::fixtures::process_next;
 use vetted_tests::redis_server::RedisServer;
 
 /// A payment capture: it must never run twice once it succeeded.
@@ -108,15 +109,6 @@ fn worker(broker: Arc<dyn Broker>, keyring: &Arc<KeyRing>, runs: &Runs) -> Worke
         .expect("worker builds")
 }
 
-async fn process(worker: &Worker) -> Outcome {
-    worker
-        .process_one()
-        .await
-        .expect("broker works")
-        .expect("a task was dequeued")
-        .outcome
-}
-
 /// The in-memory broker with a client and worker around it.
 struct Rig {
     broker: MemoryBroker,
@@ -167,12 +159,12 @@ async fn a_completed_task_delivered_again_is_acknowledged_without_running() {
     let rig = Rig::new();
     let info = rig.client.enqueue(&capture_of("o-1", "ok")).await.unwrap();
     let signed_bytes = rig.stored(&info.id).await.expect("pending task");
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
     assert!(rig.broker.completion_marker("default", &info.id).is_some());
 
     rig.broker
         .push_raw_pending("default", &info.id, Some(signed_bytes));
-    assert_eq!(process(&rig.worker).await, Outcome::Replayed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Replayed);
     assert_eq!(rig.runs.orders(), ["o-1"], "the handler ran once");
     assert_eq!(rig.stored(&info.id).await, None, "deleted like done");
     let stats = rig.broker.queue_stats("default").await.unwrap();
@@ -192,13 +184,13 @@ async fn a_retry_of_a_task_that_did_not_complete_still_runs() {
         .await
         .unwrap();
     assert!(matches!(
-        process(&rig.worker).await,
+        process_next(&rig.worker).await,
         Outcome::Retried { .. }
     ));
     assert_eq!(rig.broker.completion_marker("default", &info.id), None);
     let later = SystemTime::now() + Duration::from_secs(3600);
     assert_eq!(rig.broker.forward_due("default", later).await.unwrap(), 1);
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
     assert_eq!(rig.runs.orders(), ["o-2", "o-2"]);
     assert!(rig.broker.completion_marker("default", &info.id).is_some());
     assert!(rig.worker.counters().rejected.is_empty());
@@ -209,8 +201,8 @@ async fn other_tasks_are_not_held_back_by_a_marker() {
     let rig = Rig::new();
     rig.client.enqueue(&capture_of("o-3", "ok")).await.unwrap();
     rig.client.enqueue(&capture_of("o-3", "ok")).await.unwrap();
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
     assert_eq!(rig.runs.orders(), ["o-3", "o-3"], "markers are per task id");
 }
 
@@ -224,7 +216,7 @@ async fn the_marker_lasts_until_the_signed_expiry_plus_skew() {
         exp >= before + 3599 && exp <= before + 3600,
         "exp = due + max_age"
     );
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
     let expires = rig
         .broker
         .completion_marker("default", &info.id)
@@ -246,7 +238,7 @@ async fn after_its_expiry_a_replay_is_refused_as_expired() {
     let rig = Rig::new();
     let info = rig.client.enqueue(&capture_of("o-5", "ok")).await.unwrap();
     let raw = rig.stored(&info.id).await.unwrap();
-    assert_eq!(process(&rig.worker).await, Outcome::Completed);
+    assert_eq!(process_next(&rig.worker).await, Outcome::Completed);
     // The same task, its signature redone with the times it would have past its
     // expiry: the marker is still there, but the expiry check comes first.
     let mut stale = TaskMessage::decode(&raw, &DecodeLimits::default()).unwrap();
@@ -269,7 +261,7 @@ async fn after_its_expiry_a_replay_is_refused_as_expired() {
     rig.broker
         .push_raw_pending("default", &info.id, Some(stale.encode()));
     assert!(rig.broker.completion_marker("default", &info.id).is_some());
-    match process(&rig.worker).await {
+    match process_next(&rig.worker).await {
         Outcome::Archived { error } => {
             assert!(error.starts_with("vetted: reason=expired"), "{error}")
         }
@@ -292,7 +284,7 @@ async fn on_redis_a_replay_is_acknowledged_and_the_marker_is_bounded() {
     let hash = format!("asynq:{{default}}:t:{}", info.id);
     let signed_bytes: Vec<u8> = redis.hget(&hash, "msg").unwrap();
     let exp = signed_expiry(&signed_bytes);
-    assert_eq!(process(&worker).await, Outcome::Completed);
+    assert_eq!(process_next(&worker).await, Outcome::Completed);
 
     let marker = format!("vetted:{{default}}:done:{}", info.id);
     let ttl: i64 = redis.ttl(&marker).unwrap();
@@ -308,7 +300,7 @@ async fn on_redis_a_replay_is_acknowledged_and_the_marker_is_bounded() {
         )
         .unwrap();
     let _: () = redis.lpush("asynq:{default}:pending", &info.id).unwrap();
-    assert_eq!(process(&worker).await, Outcome::Replayed);
+    assert_eq!(process_next(&worker).await, Outcome::Replayed);
     assert_eq!(runs.orders(), ["r-1"]);
     let exists: bool = redis.exists(&hash).unwrap();
     assert!(!exists, "deleted like done");

@@ -5,7 +5,6 @@ use std::time::{Duration, SystemTime};
 
 use redis::Commands;
 use vetted::broker::{Broker, BrokerError, Dequeued, TaskRef};
-use vetted::wire::TaskMessage;
 use vetted_tests::redis_fixtures::{
     Fixture, NINETY_DAYS, assert_between, message, now_nanos, unix_secs, utc_today,
 };
@@ -20,15 +19,10 @@ fn lease_in(secs: u64) -> SystemTime {
     SystemTime::now() + Duration::from_secs(secs)
 }
 
-async fn enqueue_and_take(broker: &impl Broker, queue: &str, id: &str) -> TaskMessage {
-    let message = message(queue, id);
-    broker.enqueue(&message, None).await.unwrap();
-    let taken = broker
-        .dequeue(&[queue.to_owned()], lease_in(30), 1 << 20)
-        .await
-        .unwrap();
-    assert!(matches!(taken, Some(Dequeued::Task { .. })), "{taken:?}");
-    message
+/// Asserts `result` is the broker's `NotFound`.
+#[track_caller]
+fn assert_not_found<T: std::fmt::Debug>(result: Result<T, BrokerError>) {
+    assert!(matches!(result, Err(BrokerError::NotFound)), "{result:?}");
 }
 
 #[tokio::test]
@@ -48,22 +42,14 @@ async fn enqueue_stores_a_pending_task_and_registers_the_queue() {
         .unwrap();
     assert_between(since, before, now_nanos());
     assert_eq!(hash.len(), 3);
-    let pending: Vec<String> = f.redis.lrange("asynq:{default}:pending", 0, -1).unwrap();
-    assert_eq!(pending, ["t1"]);
-    assert!(
-        f.redis
-            .sismember::<_, _, bool>("asynq:queues", "default")
-            .unwrap()
-    );
+    assert_eq!(f.list("default", "pending"), ["t1"]);
+    assert!(f.queue_registered("default"));
 }
 
 #[tokio::test]
 async fn enqueue_refuses_an_id_that_exists() {
     let mut f = Fixture::start().await;
-    f.broker
-        .enqueue(&message("default", "t1"), None)
-        .await
-        .unwrap();
+    f.enqueue("default", "t1").await;
 
     let again = f.broker.enqueue(&message("default", "t1"), None).await;
 
@@ -71,10 +57,7 @@ async fn enqueue_refuses_an_id_that_exists() {
         matches!(again, Err(BrokerError::TaskIdConflict)),
         "{again:?}"
     );
-    assert_eq!(
-        f.redis.llen::<_, i64>("asynq:{default}:pending").unwrap(),
-        1
-    );
+    assert_eq!(f.list("default", "pending"), ["t1"]);
     let later = f
         .broker
         .enqueue(&message("default", "t1"), Some(lease_in(60)))
@@ -100,12 +83,8 @@ async fn enqueue_for_later_schedules_the_task() {
     assert!(!hash.contains_key("pending_since"));
     let score: f64 = f.redis.zscore("asynq:{low}:scheduled", "s1").unwrap();
     assert_eq!(score as i64, unix_secs(at));
-    assert!(
-        f.redis
-            .sismember::<_, _, bool>("asynq:queues", "low")
-            .unwrap()
-    );
-    assert_eq!(f.redis.exists::<_, i64>("asynq:{low}:pending").unwrap(), 0);
+    assert!(f.queue_registered("low"));
+    assert!(!f.exists("asynq:{low}:pending"));
 }
 
 #[tokio::test]
@@ -125,7 +104,7 @@ async fn enqueue_with_a_past_time_is_pending_now() {
 async fn dequeue_leases_the_oldest_task_of_the_first_queue_that_has_one() {
     let mut f = Fixture::start().await;
     for id in ["a", "b"] {
-        f.broker.enqueue(&message("low", id), None).await.unwrap();
+        f.enqueue("low", id).await;
     }
     let until = lease_in(30);
     let queues = ["critical".to_owned(), "low".to_owned()];
@@ -144,50 +123,26 @@ async fn dequeue_leases_the_oldest_task_of_the_first_queue_that_has_one() {
     let hash = f.hash("low", "a");
     assert_eq!(hash["state"], b"active");
     assert!(!hash.contains_key("pending_since"));
-    let active: Vec<String> = f.redis.lrange("asynq:{low}:active", 0, -1).unwrap();
-    assert_eq!(active, ["a"]);
-    let score: f64 = f.redis.zscore("asynq:{low}:lease", "a").unwrap();
-    assert_eq!(score as i64, unix_secs(until));
-    let pending: Vec<String> = f.redis.lrange("asynq:{low}:pending", 0, -1).unwrap();
-    assert_eq!(pending, ["b"]);
+    let lease = f.assert_only_active("low", "a");
+    assert_eq!(lease, unix_secs(until));
+    assert_eq!(f.list("low", "pending"), ["b"]);
 }
 
 #[tokio::test]
 async fn dequeue_skips_paused_and_empty_queues() {
     let mut f = Fixture::start().await;
-    f.broker
-        .enqueue(&message("default", "a"), None)
-        .await
-        .unwrap();
-    let queues = ["empty".to_owned(), "default".to_owned()];
+    f.enqueue("default", "a").await;
+    let queues = ["empty", "default"];
     let _: () = f
         .redis
         .set("asynq:{default}:paused", unix_secs(SystemTime::now()))
         .unwrap();
 
-    assert_eq!(
-        f.broker
-            .dequeue(&queues, lease_in(30), 1 << 20)
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(f.take(&queues).await, None);
 
     let _: () = f.redis.del("asynq:{default}:paused").unwrap();
-    assert!(
-        f.broker
-            .dequeue(&queues, lease_in(30), 1 << 20)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(
-        f.broker
-            .dequeue(&queues, lease_in(30), 1 << 20)
-            .await
-            .unwrap(),
-        None
-    );
+    assert!(f.take(&queues).await.is_some());
+    assert_eq!(f.take(&queues).await, None);
 }
 
 #[tokio::test]
@@ -213,12 +168,7 @@ async fn dequeue_leases_an_oversize_task_without_reading_it() {
         })
     );
     assert_eq!(f.state("default", "big").as_deref(), Some("active"));
-    assert!(
-        f.redis
-            .zscore::<_, _, Option<f64>>("asynq:{default}:lease", "big")
-            .unwrap()
-            .is_some()
-    );
+    f.assert_only_active("default", "big");
 }
 
 #[tokio::test]
@@ -226,11 +176,7 @@ async fn dequeue_reports_a_dangling_id_without_creating_a_hash() {
     let mut f = Fixture::start().await;
     let _: () = f.redis.lpush("asynq:{default}:pending", "ghost").unwrap();
 
-    let taken = f
-        .broker
-        .dequeue(&["default".to_owned()], lease_in(30), 1 << 20)
-        .await
-        .unwrap();
+    let taken = f.take(&["default"]).await;
 
     assert_eq!(
         taken,
@@ -239,18 +185,8 @@ async fn dequeue_reports_a_dangling_id_without_creating_a_hash() {
             id: "ghost".into()
         })
     );
-    assert_eq!(
-        f.redis.exists::<_, i64>("asynq:{default}:t:ghost").unwrap(),
-        0
-    );
-    let active: Vec<String> = f.redis.lrange("asynq:{default}:active", 0, -1).unwrap();
-    assert_eq!(active, ["ghost"]);
-    assert!(
-        f.redis
-            .zscore::<_, _, Option<f64>>("asynq:{default}:lease", "ghost")
-            .unwrap()
-            .is_some()
-    );
+    assert!(!f.task_exists("default", "ghost"));
+    f.assert_only_active("default", "ghost");
 }
 
 #[tokio::test]
@@ -262,11 +198,7 @@ async fn dequeue_reports_a_hash_without_msg_as_dangling() {
         .unwrap();
     let _: () = f.redis.lpush("asynq:{default}:pending", "stray").unwrap();
 
-    let taken = f
-        .broker
-        .dequeue(&["default".to_owned()], lease_in(30), 1 << 20)
-        .await
-        .unwrap();
+    let taken = f.take(&["default"]).await;
 
     assert_eq!(
         taken,
@@ -282,12 +214,12 @@ async fn dequeue_reports_a_hash_without_msg_as_dangling() {
 #[tokio::test]
 async fn done_deletes_the_task_and_counts_it() {
     let mut f = Fixture::start().await;
-    enqueue_and_take(&f.broker, "default", "t1").await;
+    f.enqueue_and_take("default", "t1").await;
     let now = unix_secs(SystemTime::now());
 
     f.broker.done(task("default", "t1"), "").await.unwrap();
 
-    assert_eq!(f.redis.exists::<_, i64>("asynq:{default}:t:t1").unwrap(), 0);
+    assert!(!f.task_exists("default", "t1"));
     f.assert_nothing_active("default");
     f.assert_counted_today("default", "processed");
     f.assert_totals("default", Some("1"), None);
@@ -302,16 +234,12 @@ async fn done_deletes_the_task_and_counts_it() {
 #[tokio::test]
 async fn done_fails_with_not_found_when_the_task_is_not_active() {
     let f = Fixture::start().await;
-    f.broker
-        .enqueue(&message("default", "t1"), None)
-        .await
-        .unwrap();
+    f.enqueue("default", "t1").await;
 
     let result = f.broker.done(task("default", "t1"), "").await;
 
-    assert!(matches!(result, Err(BrokerError::NotFound)), "{result:?}");
-    let missing = f.broker.done(task("default", "nope"), "").await;
-    assert!(matches!(missing, Err(BrokerError::NotFound)), "{missing:?}");
+    assert_not_found(result);
+    assert_not_found(f.broker.done(task("default", "nope"), "").await);
 }
 
 #[tokio::test]
@@ -321,13 +249,13 @@ async fn done_releases_the_unique_lock_only_when_the_task_owns_it() {
     let foreign = "asynq:{default}:unique:email:send:bbb";
     let _: () = f.redis.set(own, "t1").unwrap();
     let _: () = f.redis.set(foreign, "someone-else").unwrap();
-    enqueue_and_take(&f.broker, "default", "t1").await;
-    enqueue_and_take(&f.broker, "default", "t2").await;
+    f.enqueue_and_take("default", "t1").await;
+    f.enqueue_and_take("default", "t2").await;
 
     f.broker.done(task("default", "t1"), own).await.unwrap();
     f.broker.done(task("default", "t2"), foreign).await.unwrap();
 
-    assert_eq!(f.redis.exists::<_, i64>(own).unwrap(), 0);
+    assert!(!f.exists(own));
     assert_eq!(f.redis.get::<_, String>(foreign).unwrap(), "someone-else");
 }
 
@@ -335,7 +263,7 @@ async fn done_releases_the_unique_lock_only_when_the_task_owns_it() {
 async fn processed_total_starts_over_at_one_after_max_int64() {
     let mut f = Fixture::start().await;
     let _: () = f.redis.set("asynq:{default}:processed", MAX_INT64).unwrap();
-    enqueue_and_take(&f.broker, "default", "t1").await;
+    f.enqueue_and_take("default", "t1").await;
 
     f.broker.done(task("default", "t1"), "").await.unwrap();
 
@@ -347,7 +275,7 @@ async fn mark_complete_keeps_the_task_until_its_retention_ends() {
     let mut f = Fixture::start().await;
     let lock = "asynq:{default}:unique:email:send:ccc";
     let _: () = f.redis.set(lock, "t1").unwrap();
-    let mut message = enqueue_and_take(&f.broker, "default", "t1").await;
+    let mut message = f.enqueue_and_take("default", "t1").await;
     message.completed_at = unix_secs(SystemTime::now());
     let expires = SystemTime::now() + Duration::from_secs(3600);
 
@@ -360,12 +288,12 @@ async fn mark_complete_keeps_the_task_until_its_retention_ends() {
     assert_eq!(score, unix_secs(expires));
     f.assert_counted_today("default", "processed");
     f.assert_totals("default", Some("1"), None);
-    assert_eq!(f.redis.exists::<_, i64>(lock).unwrap(), 0);
+    assert!(!f.exists(lock));
     let again = f
         .broker
         .mark_complete(task("default", "t1"), b"", expires, "")
         .await;
-    assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
+    assert_not_found(again);
 }
 
 #[tokio::test]
@@ -373,7 +301,7 @@ async fn retry_schedules_the_task_and_counts_a_failure() {
     let mut f = Fixture::start().await;
     let lock = "asynq:{default}:unique:email:send:ddd";
     let _: () = f.redis.set(lock, "t1").unwrap();
-    let mut message = enqueue_and_take(&f.broker, "default", "t1").await;
+    let mut message = f.enqueue_and_take("default", "t1").await;
     message.retried = 1;
     message.error_msg = "boom".into();
     let at = SystemTime::now() + Duration::from_secs(90);
@@ -394,7 +322,7 @@ async fn retry_schedules_the_task_and_counts_a_failure() {
 #[tokio::test]
 async fn retry_that_is_not_a_failure_leaves_the_counters_alone() {
     let mut f = Fixture::start().await;
-    let message = enqueue_and_take(&f.broker, "default", "t1").await;
+    let message = f.enqueue_and_take("default", "t1").await;
 
     f.broker
         .retry(
@@ -413,7 +341,7 @@ async fn retry_that_is_not_a_failure_leaves_the_counters_alone() {
         .broker
         .retry(task("default", "t1"), b"", lease_in(10), true)
         .await;
-    assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
+    assert_not_found(again);
 }
 
 #[tokio::test]
@@ -421,7 +349,7 @@ async fn archive_stores_the_message_and_counts_a_failure() {
     let mut f = Fixture::start().await;
     let _: () = f.redis.set("asynq:{default}:processed", MAX_INT64).unwrap();
     let _: () = f.redis.set("asynq:{default}:failed", "41").unwrap();
-    let mut message = enqueue_and_take(&f.broker, "default", "t1").await;
+    let mut message = f.enqueue_and_take("default", "t1").await;
     message.error_msg = "fatal".into();
     let now = unix_secs(SystemTime::now());
 
@@ -435,7 +363,7 @@ async fn archive_stores_the_message_and_counts_a_failure() {
     f.assert_counted_today("default", "failed");
     f.assert_totals("default", Some("1"), Some("1"));
     let again = f.broker.archive(task("default", "t1"), b"").await;
-    assert!(matches!(again, Err(BrokerError::NotFound)), "{again:?}");
+    assert_not_found(again);
 }
 
 #[tokio::test]
@@ -455,7 +383,7 @@ async fn archive_trims_to_9999_tasks_and_deletes_their_hashes() {
             .ignore();
     }
     let _: () = fill.query(&mut f.redis).unwrap();
-    let message = enqueue_and_take(&f.broker, "default", "new").await;
+    let message = f.enqueue_and_take("default", "new").await;
 
     f.broker
         .archive(task("default", "new"), &message.encode())
@@ -467,16 +395,10 @@ async fn archive_trims_to_9999_tasks_and_deletes_their_hashes() {
         9999
     );
     for gone in ["ancient", "old-00000", "old-00001"] {
-        let key = format!("asynq:{{default}}:t:{gone}");
-        assert_eq!(f.redis.exists::<_, i64>(&key).unwrap(), 0, "{key}");
+        assert!(!f.task_exists("default", gone), "hash of {gone} deleted");
         let score: Option<f64> = f.redis.zscore("asynq:{default}:archived", gone).unwrap();
         assert_eq!(score, None, "{gone}");
     }
-    assert_eq!(
-        f.redis
-            .exists::<_, i64>("asynq:{default}:t:old-00002")
-            .unwrap(),
-        1
-    );
+    assert!(f.task_exists("default", "old-00002"));
     assert_eq!(f.state("default", "new").as_deref(), Some("archived"));
 }

@@ -9,7 +9,7 @@ use vetted::client::EnqueueOptions;
 use vetted::reason::{Disposition, Reason};
 use vetted::signing::KeyRing;
 use vetted::worker::{BuildError, Outcome, Worker};
-use vetted_tests::fixtures::{Probe, Rig, probe, probe_json, signed_message};
+use vetted_tests::fixtures::{Probe, Rig, probe, probe_json, process_next, signed_message};
 
 fn now_secs() -> u64 {
     SystemTime::now()
@@ -18,12 +18,7 @@ fn now_secs() -> u64 {
 }
 
 async fn run_one(rig: &Rig) -> Outcome {
-    rig.worker()
-        .process_one()
-        .await
-        .expect("broker works")
-        .expect("a task was dequeued")
-        .outcome
+    process_next(&rig.worker()).await
 }
 
 /// Asserts `outcome` is a refusal with reason `code`, recorded where the reason sends it

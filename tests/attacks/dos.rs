@@ -5,40 +5,16 @@ use std::time::{Duration, Instant};
 use redis::Commands;
 use serde_json::json;
 use vetted::wire::TaskMessage;
-use vetted_tests::attack::{
-    Arena, CANARY, garbage_message, header_of, hostile_label, note_json, set_header, signed,
-    split_tag, task_key, with_tag,
-};
+use vetted_tests::attack::{Arena, CANARY, Forgery, hostile_label, note_json, signed, task_key};
 use vetted_tests::quarantine_stream::quarantine_len;
 
-/// Forged notes in three shapes: changed tag, no signature, garbage protobuf.
+/// Forged notes of the first three kinds in turn: changed tag, no signature, garbage
+/// protobuf; each with the reason it must be refused with.
 fn forged(arena: &Arena, n: usize) -> Vec<(String, &'static str)> {
     (0..n)
         .map(|i| {
-            let mut message = signed(
-                &arena.keyring,
-                "atk:note",
-                "default",
-                &note_json(&hostile_label("f1"), "ok"),
-                |_| {},
-            );
-            match i % 3 {
-                0 => {
-                    let header = header_of(&message);
-                    let (_, mut tag) = split_tag(&header);
-                    tag[0] ^= 1;
-                    set_header(&mut message, with_tag(&header, &tag));
-                    (arena.plant(&message), "bad_signature")
-                }
-                1 => {
-                    message.headers.clear();
-                    (arena.plant(&message), "unsigned")
-                }
-                _ => {
-                    arena.plant_bytes("default", &message.id, &garbage_message());
-                    (message.id, "malformed_message")
-                }
-            }
+            let forgery = Forgery::ALL[i % 3];
+            (arena.plant_forged(forgery, "f1"), forgery.reason())
         })
         .collect()
 }

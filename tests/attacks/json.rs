@@ -32,6 +32,17 @@ fn ledger_with(name: &str, value: &str) -> Vec<u8> {
     format!("{{{}}}", body.join(",")).into_bytes()
 }
 
+/// Signs `body` as `atk:ledger` with the worker's own key and plants it in `default`.
+fn plant_ledger(arena: &Arena, body: &[u8]) -> String {
+    arena.plant(&signed(
+        &arena.keyring,
+        "atk:ledger",
+        "default",
+        body,
+        |_| {},
+    ))
+}
+
 /// Signs each body as `atk:ledger` with the worker's own key, plants it between two
 /// legitimate notes, runs the worker, and checks every body was refused with `code`.
 async fn refused_with(bodies: &[Vec<u8>], code: &str) {
@@ -39,15 +50,7 @@ async fn refused_with(bodies: &[Vec<u8>], code: &str) {
     let before = arena.legit().await;
     let ids: Vec<String> = bodies
         .iter()
-        .map(|body| {
-            arena.plant(&signed(
-                &arena.keyring,
-                "atk:ledger",
-                "default",
-                body,
-                |_| {},
-            ))
-        })
+        .map(|body| plant_ledger(&arena, body))
         .collect();
     let after = arena.legit().await;
 
@@ -65,15 +68,7 @@ async fn accepted(bodies: &[Vec<u8>]) {
     let arena = Arena::start().await;
     let ids: Vec<String> = bodies
         .iter()
-        .map(|body| {
-            arena.plant(&signed(
-                &arena.keyring,
-                "atk:ledger",
-                "default",
-                body,
-                |_| {},
-            ))
-        })
+        .map(|body| plant_ledger(&arena, body))
         .collect();
     arena.run_until_settled().await;
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -107,20 +102,8 @@ async fn d2_a_huge_array_is_refused_by_the_byte_cap_before_parsing() {
     let before = arena.legit().await;
     let ten_mb = format!("[{}0]", "0,".repeat(5_000_000));
     let over_payload_cap = format!("[{}0]", "0,".repeat(530_000));
-    let unread = arena.plant(&signed(
-        &arena.keyring,
-        "atk:ledger",
-        "default",
-        &ledger_with("items", &ten_mb),
-        |_| {},
-    ));
-    let capped = arena.plant(&signed(
-        &arena.keyring,
-        "atk:ledger",
-        "default",
-        &ledger_with("items", &over_payload_cap),
-        |_| {},
-    ));
+    let unread = plant_ledger(&arena, &ledger_with("items", &ten_mb));
+    let capped = plant_ledger(&arena, &ledger_with("items", &over_payload_cap));
     let after = arena.legit().await;
 
     arena.run_until_settled().await;

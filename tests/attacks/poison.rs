@@ -35,17 +35,6 @@ fn oversize_note(arena: &Arena, id: &str, bytes: usize) -> Vec<u8> {
     message.encode()
 }
 
-fn bytes_sent(arena: &Arena) -> u64 {
-    let info: String = redis::cmd("INFO")
-        .arg("stats")
-        .query(&mut arena.redis())
-        .expect("INFO stats");
-    info.lines()
-        .find_map(|l| l.strip_prefix("total_net_output_bytes:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("total_net_output_bytes in INFO")
-}
-
 fn fast_recovery(config: &mut WorkerConfig) {
     config.lease_duration = Duration::from_secs(2);
     config.lease_extend_interval = Duration::from_millis(300);
@@ -59,10 +48,7 @@ async fn poison_in_pending_is_quarantined_one_at_a_time() {
     let mut legit = vec![arena.legit().await];
     arena.plant_bytes("default", "p-garbage", &garbage_message());
     legit.push(arena.legit().await);
-    let _: () = arena
-        .redis()
-        .lpush("asynq:{default}:pending", "p-dangling")
-        .unwrap();
+    arena.push_pending_id("default", "p-dangling");
     legit.push(arena.legit().await);
     let wrong_id = note_claiming(&arena, "p-someone-else", "default");
     arena.plant_bytes("default", "p-wrong-id", &wrong_id.encode());
@@ -93,21 +79,14 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
     let arena = Arena::start().await;
     // A legitimate task whose worker died: active, lease long expired, listed last.
     let crashed = arena.legit().await;
-    let mut redis = arena.redis();
-    let _: String = redis
-        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
-        .unwrap();
-    let _: () = redis.zadd("asynq:{default}:lease", &crashed, 50).unwrap();
-    let _: () = redis
-        .hset(task_key("default", &crashed), "state", "active")
-        .unwrap();
+    arena.take_into_active("default", &crashed);
+    arena.set_lease("default", &crashed, 50);
+    arena.set_state("default", &crashed, "active");
     // Poison, each listed before it (lower lease scores).
     arena.plant_active("default", "l-garbage", Some(&garbage_message()), 1);
     arena.plant_active("default", "l-no-hash", None, 2);
     arena.plant_active("default", "l-no-msg", None, 3);
-    let _: () = redis
-        .hset(task_key("default", "l-no-msg"), "state", "active")
-        .unwrap();
+    arena.set_state("default", "l-no-msg", "active");
     let wrong_id = note_claiming(&arena, "l-someone-else", "default").encode();
     arena.plant_active("default", "l-wrong-id", Some(&wrong_id), 4);
     let wrong_queue = note_claiming(&arena, "l-wrong-queue", "low").encode();
@@ -117,23 +96,19 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
     drop(huge);
     // A lease entry for an id that is not active: a stale record, dropped.
     let stale = note_claiming(&arena, "l-stale", "default").encode();
-    let _: () = redis
+    let _: () = arena
+        .redis()
         .hset(task_key("default", "l-stale"), "msg", &stale)
         .unwrap();
-    let _: () = redis.zadd("asynq:{default}:lease", "l-stale", 7).unwrap();
+    arena.set_lease("default", "l-stale", 7);
     let fresh = arena.legit().await;
-    let sent_before = bytes_sent(&arena);
+    let sent_before = arena.bytes_sent();
 
     let worker = arena.spawn(arena.builder().configure(fast_recovery));
     arena
         .wait_for("recovery of every expired lease", |redis| {
             let leases: usize = redis.zcard("asynq:{default}:lease").unwrap_or(0);
-            let retried: Option<f64> = redis
-                .zscore("asynq:{default}:retry", &crashed)
-                .unwrap_or(None);
-            if retried.is_some() {
-                arena.make_retries_due("default");
-            }
+            arena.hurry_retry("default", &crashed);
             leases == 0 && arena.calls.count(&crashed) == 1
         })
         .await;
@@ -141,7 +116,7 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
     assert!(worker.is_running(), "the worker survived");
     worker.stop().await;
 
-    let sent = bytes_sent(&arena) - sent_before;
+    let sent = arena.bytes_sent() - sent_before;
     assert!(
         sent < 5_000_000,
         "recovery read {sent} bytes: the 20 MB msg was read"
@@ -162,19 +137,13 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
 async fn recovery_retries_a_crashed_task_as_asynq_does_and_it_then_runs() {
     let arena = Arena::start().await;
     let crashed = arena.legit().await;
-    let mut redis = arena.redis();
-    let _: String = redis
-        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
-        .unwrap();
-    let _: () = redis.zadd("asynq:{default}:lease", &crashed, 1).unwrap();
+    arena.take_into_active("default", &crashed);
+    arena.set_lease("default", &crashed, 1);
 
     let worker = arena.spawn(arena.builder().configure(fast_recovery));
     arena
-        .wait_for("the crashed task in the retry set", |redis| {
-            let retried: Option<f64> = redis
-                .zscore("asynq:{default}:retry", &crashed)
-                .unwrap_or(None);
-            retried.is_some()
+        .wait_for("the crashed task in the retry set", |_| {
+            arena.holds("default", "retry", &crashed)
         })
         .await;
     let stored = arena.stored("default", &crashed).unwrap();

@@ -9,8 +9,7 @@ use redis::Commands;
 use vetted::broker::QuarantineLimits;
 use vetted::wire::TaskMessage;
 use vetted_tests::attack::{
-    Arena, RETIRED_SIGNER, capture, garbage_message, header_of, hostile_label, note_json, ring,
-    set_header, signed, split_tag, task_key, with_tag,
+    Arena, Forgery, capture, garbage_message, hostile_label, note_json, signed, task_key,
 };
 use vetted_tests::conformance::STREAM_TRIM_SLACK;
 use vetted_tests::quarantine_stream::{quarantine_len, read_quarantine};
@@ -51,53 +50,11 @@ fn plant_real_archive(arena: &Arena) {
     }
 }
 
-/// Plants forged task number `i` of six kinds and returns its id and expected reason.
+/// Plants forged task number `i`, of all six kinds in turn; returns its id and the
+/// reason it must be refused with.
 fn forge(arena: &Arena, i: usize) -> (String, &'static str) {
-    let label = hostile_label("f1q");
-    let mut message = signed(
-        &arena.keyring,
-        "atk:note",
-        "default",
-        &note_json(&label, "ok"),
-        |_| {},
-    );
-    match i % 6 {
-        0 => {
-            let header = header_of(&message);
-            let (_, mut tag) = split_tag(&header);
-            tag[0] ^= 1;
-            set_header(&mut message, with_tag(&header, &tag));
-            (arena.plant(&message), "bad_signature")
-        }
-        1 => {
-            message.headers.clear();
-            (arena.plant(&message), "unsigned")
-        }
-        2 => {
-            arena.plant_bytes("default", &message.id, &garbage_message());
-            (message.id, "malformed_message")
-        }
-        3 => {
-            let id = format!("f1q-moved-{i}");
-            arena.plant_bytes("default", &id, &message.encode());
-            (id, "key_mismatch")
-        }
-        4 => {
-            let id = format!("f1q-dangling-{i}");
-            let _: () = arena.redis().lpush("asynq:{default}:pending", &id).unwrap();
-            (id, "malformed_message")
-        }
-        _ => {
-            let retired = signed(
-                &ring(RETIRED_SIGNER),
-                "atk:note",
-                "default",
-                &note_json(&label, "ok"),
-                |_| {},
-            );
-            (arena.plant(&retired), "retired_key")
-        }
-    }
+    let forgery = Forgery::ALL[i % Forgery::ALL.len()];
+    (arena.plant_forged(forgery, "f1q"), forgery.reason())
 }
 
 #[tokio::test]

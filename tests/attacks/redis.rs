@@ -21,18 +21,6 @@ fn hostile_note(arena: &Arena, row: &str) -> TaskMessage {
     )
 }
 
-/// `total_net_output_bytes` of the server: what Redis has sent to all clients.
-fn bytes_sent(arena: &Arena) -> u64 {
-    let info: String = redis::cmd("INFO")
-        .arg("stats")
-        .query(&mut arena.redis())
-        .expect("INFO stats");
-    info.lines()
-        .find_map(|l| l.strip_prefix("total_net_output_bytes:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("total_net_output_bytes in INFO")
-}
-
 #[tokio::test]
 async fn c1_an_undecodable_msg_is_quarantined_and_kept_for_forensics() {
     let arena = Arena::start().await;
@@ -61,18 +49,9 @@ async fn c1_an_undecodable_msg_is_quarantined_and_kept_for_forensics() {
 async fn c2_an_id_without_hash_or_msg_is_cleaned_out_of_active_and_lease() {
     let arena = Arena::start().await;
     let before = arena.legit().await;
-    let _: () = arena
-        .redis()
-        .lpush("asynq:{default}:pending", "c2-orphan")
-        .unwrap();
-    let _: () = arena
-        .redis()
-        .hset(task_key("default", "c2-no-msg"), "state", "pending")
-        .unwrap();
-    let _: () = arena
-        .redis()
-        .lpush("asynq:{default}:pending", "c2-no-msg")
-        .unwrap();
+    arena.push_pending_id("default", "c2-orphan");
+    arena.set_state("default", "c2-no-msg", "pending");
+    arena.push_pending_id("default", "c2-no-msg");
     let after = arena.legit().await;
 
     arena.run_until_settled().await;
@@ -96,11 +75,11 @@ async fn c4_a_huge_msg_is_refused_by_its_length_without_being_read() {
     let id = arena.plant(&huge);
     drop(huge);
     let after = arena.legit().await;
-    let sent_before = bytes_sent(&arena);
+    let sent_before = arena.bytes_sent();
 
     arena.run_until_settled().await;
 
-    let sent = bytes_sent(&arena) - sent_before;
+    let sent = arena.bytes_sent() - sent_before;
     assert!(
         sent < 1_000_000,
         "Redis sent {sent} bytes while the worker handled a {huge_len}-byte msg"
@@ -215,25 +194,16 @@ async fn c7_names_that_break_keys_are_refused_at_enqueue_and_on_read() {
 async fn c9_an_active_task_whose_lease_entry_was_deleted_is_recovered() {
     let arena = Arena::start().await;
     let id = arena.legit().await;
-    let mut redis = arena.redis();
-    let taken: String = redis
-        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
-        .unwrap();
-    assert_eq!(taken, id);
-    let _: () = redis
-        .hset(task_key("default", &id), "state", "active")
-        .unwrap();
+    arena.take_into_active("default", &id);
+    arena.set_state("default", &id, "active");
     let other = arena.legit().await;
 
     let worker = arena.spawn(arena.builder().configure(|c| {
         c.recover_margin = std::time::Duration::from_millis(500);
     }));
     arena
-        .wait_for("the leaseless task to be recovered and run", |redis| {
-            let in_retry: Option<f64> = redis.zscore("asynq:{default}:retry", &id).unwrap_or(None);
-            if in_retry.is_some() {
-                arena.make_retries_due("default");
-            }
+        .wait_for("the leaseless task to be recovered and run", |_| {
+            arena.hurry_retry("default", &id);
             arena.calls.count(&id) == 1 && arena.calls.count(&other) == 1
         })
         .await;

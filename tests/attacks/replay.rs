@@ -214,21 +214,15 @@ async fn b7_a_staging_signed_task_is_refused_in_production() {
 async fn b9_a_genuine_retry_after_a_crash_runs_and_is_not_taken_for_a_replay() {
     let arena = Arena::start().await;
     let (id, label) = produced(&arena, "default").await;
-    let mut redis = arena.redis();
-    let _: String = redis
-        .rpoplpush("asynq:{default}:pending", "asynq:{default}:active")
-        .unwrap();
-    let _: () = redis.zadd("asynq:{default}:lease", &id, 1).unwrap();
+    arena.take_into_active("default", &id);
+    arena.set_lease("default", &id, 1);
 
     let worker = arena.spawn(arena.builder().configure(|c| {
         c.recover_margin = std::time::Duration::ZERO;
     }));
     arena
-        .wait_for("the crashed task to be retried and run", |redis| {
-            let retry: Option<f64> = redis.zscore("asynq:{default}:retry", &id).unwrap_or(None);
-            if retry.is_some() {
-                arena.make_retries_due("default");
-            }
+        .wait_for("the crashed task to be retried and run", |_| {
+            arena.hurry_retry("default", &id);
             arena.calls.count(&id) == 1
         })
         .await;

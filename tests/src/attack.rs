@@ -8,11 +8,14 @@
 
 mod arena;
 pub mod capture;
+mod flood;
 mod forge;
+mod raw;
 mod tasks;
 mod verdict;
 
 pub use arena::{Arena, QUEUES, RunningWorker, contains, fast, llen, task_key};
+pub use flood::Forgery;
 pub use forge::{
     PREVIOUS_SIGNER, RETIRED_SIGNER, STAGING_RING, STAGING_SAME_KID, WORKER_RING, garbage_message,
     header_of, hostile_label, note_json, now_secs, resign, ring, set_header, signed, split_tag,

@@ -114,6 +114,44 @@ async fn start<B: Broker>(broker: &B, queue: &str, id: &str) {
     assert_eq!(taken, id, "dequeued the wrong task");
 }
 
+/// Retries active task `id` of `queue` with its [`rewritten`] bytes, due at `at`;
+/// `failure` says whether it counts as a failed attempt.
+async fn retry_rewritten<B: Broker>(
+    broker: &B,
+    queue: &str,
+    id: &str,
+    at: SystemTime,
+    failure: bool,
+) {
+    broker
+        .retry(task(queue, id), &rewritten(queue, id), at, failure)
+        .await
+        .expect("retry");
+}
+
+/// Archives active task `id` of `queue` with its [`rewritten`] bytes.
+async fn archive_rewritten<B: Broker>(broker: &B, queue: &str, id: &str) {
+    broker
+        .archive(task(queue, id), &rewritten(queue, id))
+        .await
+        .expect("archive");
+}
+
+/// Marks active task `id` of `queue` complete with its [`rewritten`] bytes, kept until
+/// `expires_at`; `lock` names the uniqueness lock to release (empty for none).
+async fn complete_rewritten<B: Broker>(
+    broker: &B,
+    queue: &str,
+    id: &str,
+    expires_at: SystemTime,
+    lock: &str,
+) {
+    broker
+        .mark_complete(task(queue, id), &rewritten(queue, id), expires_at, lock)
+        .await
+        .expect("mark complete");
+}
+
 /// Defines one `#[tokio::test]` per conformance function, each running it against the
 /// broker `$broker` builds (an expression evaluated inside each test, so it may `.await`).
 #[macro_export]

@@ -8,7 +8,7 @@ use vetted::broker::{Broker, TaskRef};
 use vetted::client::Client;
 use vetted::signing::{Claims, HEADER, KeyRing, SignedFields};
 use vetted::wire::{DecodeLimits, TaskMessage};
-use vetted::worker::{Worker, WorkerBuilder};
+use vetted::worker::{Outcome, Worker, WorkerBuilder};
 use vetted::{HandlerError, State, TaskContext, Verified};
 
 /// A task whose handler does what its `action` says: `ok`, `fail`, `skip`, `revoke`,
@@ -182,4 +182,15 @@ pub fn signed_message(
 /// The JSON of a probe.
 pub fn probe_json(label: &str, action: &str) -> Vec<u8> {
     format!(r#"{{"label":"{label}","action":"{action}"}}"#).into_bytes()
+}
+
+/// Processes the next task, failing unless the broker works and a task was there, and
+/// returns its outcome.
+pub async fn process_next(worker: &Worker) -> Outcome {
+    worker
+        .process_one()
+        .await
+        .expect("broker works")
+        .expect("a task was dequeued")
+        .outcome
 }

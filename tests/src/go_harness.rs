@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+use crate::redis_server::RedisServer;
+
 /// A key ring shared by the Rust and Go sides of the interop tests (a throwaway secret).
 pub const KEYRING: &str =
     "sign interop-k1 hex:6b8a3e0f1d2c4b5a69788796a5b4c3d2e1f0011223344556677889900aabbccd";
@@ -85,4 +87,27 @@ pub fn json_lines(stdout: &[u8]) -> Vec<Value> {
 /// The lines whose `event` is `name`.
 pub fn events<'a>(lines: &'a [Value], name: &str) -> Vec<&'a Value> {
     lines.iter().filter(|l| l["event"] == name).collect()
+}
+
+/// `host:port` of `redis`, as the harness's `--redis` flag takes it.
+pub fn addr(redis: &RedisServer) -> String {
+    format!("127.0.0.1:{}", redis.port())
+}
+
+/// Enqueues with Go asynq's client: a task of `task_type` with the JSON `payload`, plus
+/// the `extra` flags (`--count`, `--id`, `--tamper`, `--unsigned`). Must succeed.
+pub fn enqueue(addr: &str, task_type: &str, payload: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["enqueue", "--type", task_type, "--payload", payload];
+    args.extend_from_slice(extra);
+    run_ok(addr, &args)
+}
+
+/// The report of Go asynq's Inspector on the `default` queue, with `extra` flags
+/// (`--task <id>` adds that task).
+pub fn inspect(addr: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["inspect", "--queue", "default"];
+    args.extend_from_slice(extra);
+    let (_, mut lines) = run(addr, &args);
+    assert!(!lines.is_empty(), "inspect {extra:?} printed no report");
+    lines.remove(0)
 }

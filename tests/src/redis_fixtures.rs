@@ -4,10 +4,11 @@
 
 use std::collections::HashMap;
 use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use redis::Commands;
 use vetted::broker::redis::RedisBroker;
+use vetted::broker::{Broker, Dequeued};
 use vetted::wire::TaskMessage;
 
 use crate::redis_server::RedisServer;
@@ -96,6 +97,72 @@ impl Fixture {
             broker,
             redis,
         }
+    }
+
+    /// Enqueues [`message`]`(queue, id)` to run now and returns it.
+    pub async fn enqueue(&self, queue: &str, id: &str) -> TaskMessage {
+        let message = message(queue, id);
+        self.broker
+            .enqueue(&message, None)
+            .await
+            .expect("enqueue the sample message");
+        message
+    }
+
+    /// Dequeues from the first of `queues` that has a task, with a 30-second lease and
+    /// a 1 MiB cap on the message.
+    pub async fn take(&self, queues: &[&str]) -> Option<Dequeued> {
+        let queues: Vec<String> = queues.iter().map(|q| (*q).to_owned()).collect();
+        let until = SystemTime::now() + Duration::from_secs(30);
+        self.broker
+            .dequeue(&queues, until, 1 << 20)
+            .await
+            .expect("dequeue")
+    }
+
+    /// Enqueues [`message`]`(queue, id)`, dequeues it (checking a task was taken) and
+    /// returns it: the task is now active with a lease.
+    pub async fn enqueue_and_take(&self, queue: &str, id: &str) -> TaskMessage {
+        let message = self.enqueue(queue, id).await;
+        let taken = self.take(&[queue]).await;
+        assert!(matches!(taken, Some(Dequeued::Task { .. })), "{taken:?}");
+        message
+    }
+
+    /// Whether `key` exists.
+    pub fn exists(&mut self, key: &str) -> bool {
+        self.redis.exists(key).expect("EXISTS")
+    }
+
+    /// Whether the task hash of `id` in `queue` exists.
+    pub fn task_exists(&mut self, queue: &str, id: &str) -> bool {
+        self.exists(&format!("asynq:{{{queue}}}:t:{id}"))
+    }
+
+    /// Whether `queue` is listed in `asynq:queues`.
+    pub fn queue_registered(&mut self, queue: &str) -> bool {
+        self.redis
+            .sismember("asynq:queues", queue)
+            .expect("SISMEMBER")
+    }
+
+    /// The ids in the list `asynq:{queue}:<list>` (`pending` or `active`), head first.
+    pub fn list(&mut self, queue: &str, list: &str) -> Vec<String> {
+        self.redis
+            .lrange(format!("asynq:{{{queue}}}:{list}"), 0, -1)
+            .expect("LRANGE")
+    }
+
+    /// Asserts `id` is the one task in `queue`'s `active` list and has a lease; returns
+    /// the lease's end in Unix seconds.
+    #[track_caller]
+    pub fn assert_only_active(&mut self, queue: &str, id: &str) -> i64 {
+        assert_eq!(self.list(queue, "active"), [id], "active ids of {queue}");
+        let lease: Option<f64> = self
+            .redis
+            .zscore(format!("asynq:{{{queue}}}:lease"), id)
+            .expect("ZSCORE lease");
+        lease.unwrap_or_else(|| panic!("{id} has no lease in {queue}")) as i64
     }
 
     /// Every field of the task hash of `id` in `queue`.

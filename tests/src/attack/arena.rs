@@ -188,53 +188,6 @@ impl Arena {
             .id
     }
 
-    /// Writes `message` as its own task hash and pushes its id to `pending`, with raw
-    /// commands: `HSET` of `msg` and `state`, `LPUSH`, `SADD asynq:queues`.
-    pub fn plant(&self, message: &TaskMessage) -> String {
-        self.plant_bytes(&message.queue, &message.id, &message.encode());
-        message.id.clone()
-    }
-
-    /// Writes raw `msg` bytes under `queue`/`id` and pushes the id to `pending`.
-    pub fn plant_bytes(&self, queue: &str, id: &str, msg: &[u8]) {
-        let mut redis = self.redis();
-        let _: () = redis::pipe()
-            .hset_multiple(task_key(queue, id), &[("msg", msg), ("state", b"pending")])
-            .ignore()
-            .lpush(format!("asynq:{{{queue}}}:pending"), id)
-            .ignore()
-            .sadd("asynq:queues", queue)
-            .ignore()
-            .query(&mut redis)
-            .expect("raw plant");
-    }
-
-    /// Puts `id` in `active` with a lease that ended at Unix second `lease`, and its
-    /// hash with `msg` when given, as a crashed worker would leave it.
-    pub fn plant_active(&self, queue: &str, id: &str, msg: Option<&[u8]>, lease: i64) {
-        let mut redis = self.redis();
-        let mut pipe = redis::pipe();
-        pipe.lpush(format!("asynq:{{{queue}}}:active"), id)
-            .ignore()
-            .zadd(format!("asynq:{{{queue}}}:lease"), id, lease)
-            .ignore();
-        if let Some(msg) = msg {
-            pipe.hset_multiple(task_key(queue, id), &[("msg", msg), ("state", b"active")])
-                .ignore();
-        }
-        let _: () = pipe.query(&mut redis).expect("raw plant in active");
-    }
-
-    /// Moves every task of `queue`'s retry set to now, as if its backoff had passed.
-    pub fn make_retries_due(&self, queue: &str) {
-        let mut redis = self.redis();
-        let key = format!("asynq:{{{queue}}}:retry");
-        let ids: Vec<String> = redis.zrange(&key, 0, -1).expect("ZRANGE retry");
-        for id in ids {
-            let _: () = redis.zadd(&key, id, 0).expect("ZADD retry");
-        }
-    }
-
     /// The decoded `msg` of a task, if its hash has one.
     pub fn stored(&self, queue: &str, id: &str) -> Option<TaskMessage> {
         let raw: Option<Vec<u8>> = self

@@ -5,7 +5,10 @@ use std::time::{Duration, SystemTime};
 use vetted::broker::{Broker, QueueStats};
 
 use super::inspect::server_state;
-use super::{Inspect, after, enqueue_now, message, rewritten, start, task};
+use super::{
+    Inspect, after, archive_rewritten, complete_rewritten, enqueue_now, message, retry_rewritten,
+    rewritten, start, task,
+};
 
 /// The uniqueness lock key the suite uses for task `id` of `queue`.
 fn lock_key(queue: &str, id: &str) -> String {
@@ -43,11 +46,7 @@ pub async fn success_leaves_a_lock_of_another_queue_alone<B: Broker + Inspect>(b
     let foreign = lock_key("elsewhere", "done");
     broker.done(task(queue, "done"), &foreign).await.unwrap();
     let foreign = lock_key("elsewhere", "complete");
-    let bytes = rewritten(queue, "complete");
-    broker
-        .mark_complete(task(queue, "complete"), &bytes, later, &foreign)
-        .await
-        .unwrap();
+    complete_rewritten(broker, queue, "complete", later, &foreign).await;
     for id in ["done", "complete"] {
         let held = broker.unique_lock(&lock_key("elsewhere", id)).await;
         assert_eq!(held.as_deref(), Some(id));
@@ -60,10 +59,7 @@ pub async fn mark_complete_releases_the_unique_lock<B: Broker + Inspect>(broker:
     broker.set_unique_lock(&key, "t").await;
     start(broker, queue, "t").await;
     let expires_at = after(SystemTime::now(), 3600);
-    broker
-        .mark_complete(task(queue, "t"), &rewritten(queue, "t"), expires_at, &key)
-        .await
-        .unwrap();
+    complete_rewritten(broker, queue, "t", expires_at, &key).await;
     assert_eq!(broker.unique_lock(&key).await, None);
 }
 
@@ -75,19 +71,8 @@ pub async fn retry_and_archive_keep_the_unique_lock<B: Broker + Inspect>(broker:
         start(broker, queue, id).await;
     }
     let retry_at = after(SystemTime::now(), 600);
-    broker
-        .retry(
-            task(queue, "retried"),
-            &rewritten(queue, "retried"),
-            retry_at,
-            true,
-        )
-        .await
-        .unwrap();
-    broker
-        .archive(task(queue, "archived"), &rewritten(queue, "archived"))
-        .await
-        .unwrap();
+    retry_rewritten(broker, queue, "retried", retry_at, true).await;
+    archive_rewritten(broker, queue, "archived").await;
     for id in ["retried", "archived"] {
         assert_eq!(
             broker.unique_lock(&lock_key(queue, id)).await.as_deref(),
@@ -136,24 +121,9 @@ pub async fn queue_stats_count_each_state<B: Broker + Inspect>(broker: &B) {
     for id in ["active", "retry", "archived", "completed"] {
         start(broker, queue, id).await;
     }
-    broker
-        .retry(
-            task(queue, "retry"),
-            &rewritten(queue, "retry"),
-            later,
-            false,
-        )
-        .await
-        .unwrap();
-    broker
-        .archive(task(queue, "archived"), &rewritten(queue, "archived"))
-        .await
-        .unwrap();
-    let completed = rewritten(queue, "completed");
-    broker
-        .mark_complete(task(queue, "completed"), &completed, later, "")
-        .await
-        .unwrap();
+    retry_rewritten(broker, queue, "retry", later, false).await;
+    archive_rewritten(broker, queue, "archived").await;
+    complete_rewritten(broker, queue, "completed", later, "").await;
     enqueue_now(broker, queue, "pending").await;
     broker
         .enqueue(&message(queue, "scheduled"), Some(later))

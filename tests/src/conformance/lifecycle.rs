@@ -5,8 +5,8 @@ use std::time::SystemTime;
 use vetted::broker::{Broker, BrokerError};
 
 use super::{
-    Inspect, after, dequeue_any, enqueue_now, message, only, rewritten, start, take, task,
-    unix_secs,
+    Inspect, after, archive_rewritten, dequeue_any, enqueue_now, message, only, retry_rewritten,
+    rewritten, start, take, task, unix_secs,
 };
 
 /// Tasks of one queue come out in the order they went in, with their bytes intact, and
@@ -45,10 +45,7 @@ pub async fn dequeue_tries_queues_in_the_given_order<B: Broker + Inspect>(broker
 pub async fn duplicate_id_conflicts<B: Broker + Inspect>(broker: &B) {
     let queue = "duplicate";
     start(broker, queue, "dup").await;
-    broker
-        .archive(task(queue, "dup"), &rewritten(queue, "dup"))
-        .await
-        .unwrap();
+    archive_rewritten(broker, queue, "dup").await;
     let again = broker.enqueue(&message(queue, "dup"), None).await;
     assert!(
         matches!(again, Err(BrokerError::TaskIdConflict)),
@@ -118,15 +115,7 @@ pub async fn scheduled_task_waits_until_forwarded<B: Broker + Inspect>(broker: &
 pub async fn forward_moves_earliest_due_first<B: Broker + Inspect>(broker: &B) {
     let (queue, now) = ("forward", SystemTime::now());
     start(broker, queue, "retried").await;
-    broker
-        .retry(
-            task(queue, "retried"),
-            &rewritten(queue, "retried"),
-            after(now, 50),
-            true,
-        )
-        .await
-        .unwrap();
+    retry_rewritten(broker, queue, "retried", after(now, 50), true).await;
     for (id, secs) in [("second", 200), ("first", 100), ("not-due", 900)] {
         broker
             .enqueue(&message(queue, id), Some(after(now, secs)))

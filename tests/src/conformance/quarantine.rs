@@ -4,7 +4,7 @@
 use vetted::broker::{Broker, BrokerError, QuarantineLimits, QuarantineNote};
 use vetted::reason::{Reason, Rejection};
 
-use super::{Inspect, dequeue_any, only, rewritten, start, task};
+use super::{Inspect, archive_rewritten, dequeue_any, only, start, task};
 
 /// How far a Redis stream trimmed with `MAXLEN ~` may exceed its cap: Redis trims whole
 /// stream nodes only, and a node holds up to 100 entries (`stream-node-max-entries`).
@@ -23,10 +23,7 @@ fn forged() -> Rejection {
 pub async fn quarantine_deletes_the_task_and_records_an_entry<B: Broker + Inspect>(broker: &B) {
     let queue = "quarantine";
     start(broker, queue, "real").await;
-    broker
-        .archive(task(queue, "real"), &rewritten(queue, "real"))
-        .await
-        .unwrap();
+    archive_rewritten(broker, queue, "real").await;
     let raw = b"\x0a\x04sendnot quite a message".to_vec();
     broker.push_raw_pending(queue, "bad", Some(&raw)).await;
     dequeue_any(broker, &only(queue)).await;
