@@ -87,7 +87,7 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     let errors: Vec<(&str, &str)> = quarantined
         .entries
         .iter()
-        .map(|e| (e.task_id.as_str(), e.error_msg.as_str()))
+        .map(|e| (e.task_id.as_str(), without_fingerprint(&e.error_msg)))
         .collect();
     assert_eq!(
         errors,
@@ -102,6 +102,17 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     let report = inspect_clean(&addr);
     assert_eq!(report["queue_info"]["archived"], 0);
     assert_eq!(report["queue_info"]["processed"], 5);
+}
+
+/// The refusal text before its fingerprint, checking that one follows: 24 hex digits.
+fn without_fingerprint(error_msg: &str) -> &str {
+    let (head, fingerprint) = error_msg.split_once(" fp=").expect("a fingerprint");
+    assert_eq!(fingerprint.len(), 24, "{error_msg}");
+    assert!(
+        fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{error_msg}"
+    );
+    head
 }
 
 /// Writes `n` archived tasks, as Go workers leave them, with raw Redis commands.

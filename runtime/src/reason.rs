@@ -149,9 +149,10 @@ impl Reason {
 
     /// Where a task refused for this reason goes once its bounded retries are spent:
     /// an unknown key id was never verified, so [`Disposition::Quarantine`]; an unknown
-    /// task type goes to [`Disposition::Archive`] by default, since Go workers sharing
-    /// the queue may own that type (a worker setting can quarantine it instead). Other
-    /// reasons are not retried; for them this is [`disposition`](Self::disposition).
+    /// task type whose signature verifies goes to [`Disposition::Archive`], since Go
+    /// workers sharing the queue may own that type (the worker quarantines one whose
+    /// sender is unproven, and can be set to quarantine them all). Other reasons are not
+    /// retried; for them this is [`disposition`](Self::disposition).
     pub const fn after_retries(self) -> Disposition {
         match self {
             Reason::UnknownKey => Disposition::Quarantine,

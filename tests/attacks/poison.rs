@@ -94,6 +94,16 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
     let huge = oversize_note(&arena, "l-oversize", 20 << 20);
     arena.plant_active("default", "l-oversize", Some(&huge), 6);
     drop(huge);
+    // Forgeries that decode and match their key: recovery checks them like a dequeue,
+    // so they are quarantined rather than retried or archived by asynq's rules.
+    let mut unsigned = note_claiming(&arena, "l-unsigned", "default");
+    unsigned.headers.clear();
+    unsigned.retry = 0;
+    arena.plant_active("default", "l-unsigned", Some(&unsigned.encode()), 8);
+    let mut tampered = note_claiming(&arena, "l-tampered", "default");
+    tampered.payload = note_json(&hostile_label("l-tampered"), "pay");
+    tampered.retry = 0;
+    arena.plant_active("default", "l-tampered", Some(&tampered.encode()), 9);
     // A lease entry for an id that is not active: a stale record, dropped.
     let stale = note_claiming(&arena, "l-stale", "default").encode();
     let _: () = arena
@@ -127,6 +137,8 @@ async fn poison_in_the_lease_set_is_recovered_one_by_one() {
     arena.assert_quarantined("default", "l-wrong-id", "key_mismatch");
     arena.assert_quarantined("default", "l-wrong-queue", "key_mismatch");
     arena.assert_quarantined("default", "l-oversize", "oversize");
+    arena.assert_quarantined("default", "l-unsigned", "unsigned");
+    arena.assert_quarantined("default", "l-tampered", "bad_signature");
     arena.assert_only_in("default", "l-stale", "none");
     arena.assert_not_run("l-stale");
     arena.assert_handled_once(&[&crashed, &fresh]);

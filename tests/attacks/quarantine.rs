@@ -179,7 +179,8 @@ async fn r10_the_quarantine_alert_fires_once_per_window() {
 }
 
 #[tokio::test]
-async fn r10_unknown_task_types_are_archived_unless_the_worker_quarantines_them() {
+async fn r10_unknown_task_types_are_archived_only_when_signed_and_unless_the_worker_quarantines_them()
+ {
     let arena = Arena::start().await;
     let foreign = |arena: &Arena| {
         let mut message = signed(
@@ -193,8 +194,37 @@ async fn r10_unknown_task_types_are_archived_unless_the_worker_quarantines_them(
         arena.plant(&message)
     };
     let archived = foreign(&arena);
+    let mut unsigned = signed(
+        &arena.keyring,
+        "go:only",
+        "default",
+        &note_json(&hostile_label("r10u"), "ok"),
+        |_| {},
+    );
+    unsigned.headers.clear();
+    unsigned.retry = 0;
+    let unsigned = arena.plant(&unsigned);
+    let mut tampered = signed(
+        &arena.keyring,
+        "go:only",
+        "default",
+        &note_json(&hostile_label("r10t"), "ok"),
+        |_| {},
+    );
+    tampered.payload = note_json(&hostile_label("r10t"), "pay");
+    tampered.retry = 0;
+    let tampered = arena.plant(&tampered);
     arena.run_until_settled().await;
     arena.assert_refused("default", &archived, "unknown_task_type");
+    let error_msg = arena.stored("default", &archived).unwrap().error_msg;
+    let key = format!(" key={} ", arena.keyring.signing_key_id());
+    assert!(
+        error_msg.contains(&key),
+        "the verified key is named: {error_msg}"
+    );
+    for unproven in [&unsigned, &tampered] {
+        arena.assert_quarantined("default", unproven, "unknown_task_type");
+    }
 
     let quarantined = foreign(&arena);
     let builder = arena.builder().quarantine_unknown_task_types(true);

@@ -6,12 +6,12 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::Shared;
-use super::outcome::Failure;
+use super::outcome::{Failure, Outcome, retry_limit};
+use super::process::refuse;
 use super::quarantine::{Evidence, quarantine};
 use crate::broker::{BrokerError, ExpiredLease, TaskRef};
 use crate::reason::{Reason, Rejection};
-use crate::time::default_retry_delay;
-use crate::wire::TaskMessage;
+use crate::time::{default_retry_delay, unix_secs};
 
 /// asynq's error text for a task whose lease ran out.
 pub(crate) const LEASE_EXPIRED: &str = "asynq: task lease expired";
@@ -115,6 +115,10 @@ pub(crate) async fn janitor(shared: Arc<Shared>) {
 
 /// Retries or archives tasks whose lease ran out, one at a time: a bad message is
 /// quarantined and recovery carries on with the rest.
+///
+/// Each message goes through the same checks as a dequeued one before it is retried, so a
+/// forgery planted in `active` is refused (an unproven one quarantined), never archived
+/// by asynq's rules.
 pub(crate) async fn recover(shared: Arc<Shared>) {
     let interval = shared.config.recover_interval;
     every(shared, interval, true, |shared| async move {
@@ -144,36 +148,11 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
         queue,
         id: &lease.id,
     };
-    let decoded = lease
-        .message
-        .as_deref()
-        .map(|raw| (raw, TaskMessage::decode(raw, &shared.checker.limits)));
-    let result = match decoded {
+    let result = match lease.message.as_deref() {
+        Some(raw) => recheck(shared, task, raw).await,
         None if lease.len > shared.max_message_bytes => {
             let rejection = Rejection::new(Reason::Oversize).with_len(lease.len);
             quarantine(shared, task, &rejection, Evidence::unread(lease.len)).await
-        }
-        Some((raw, Ok(message))) if message.id == lease.id && message.queue == queue => {
-            let max_retry = u32::try_from(message.retry).unwrap_or(0);
-            let failure = Failure {
-                task,
-                raw,
-                message: &message,
-                error: LEASE_EXPIRED.to_owned(),
-                max_retry,
-            };
-            failure
-                .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
-                .await
-        }
-        Some((raw, Ok(message))) => {
-            let rejection = Rejection::new(Reason::KeyMismatch);
-            let evidence = Evidence::read(raw, Some(&message));
-            quarantine(shared, task, &rejection, evidence).await
-        }
-        Some((raw, Err(_))) => {
-            let rejection = Rejection::new(Reason::MalformedMessage);
-            quarantine(shared, task, &rejection, Evidence::read(raw, None)).await
         }
         None => {
             let rejection = Rejection::new(Reason::MalformedMessage);
@@ -187,5 +166,27 @@ async fn recover_one(shared: &Shared, queue: &str, lease: ExpiredLease) {
         Err(e) => {
             tracing::warn!(task_id = ?log_name(&lease.id), queue = ?log_name(queue), error = %e, "recovery of task failed")
         }
+    }
+}
+
+/// Sends a task whose lease ran out through the checks again: one that passes is retried,
+/// or archived when its retries are spent, as asynq does; one that fails is refused as if
+/// it had just been dequeued.
+async fn recheck(shared: &Shared, task: TaskRef<'_>, raw: &[u8]) -> Result<Outcome, BrokerError> {
+    let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
+    match shared.checker.check(task.queue, task.id, raw, now) {
+        Ok(admitted) => {
+            let failure = Failure {
+                task,
+                raw,
+                message: &admitted.message,
+                error: LEASE_EXPIRED.to_owned(),
+                max_retry: retry_limit(&admitted.message, admitted.claims.as_ref()),
+            };
+            failure
+                .retry_or_archive(shared.broker.as_ref(), default_retry_delay)
+                .await
+        }
+        Err(refused) => refuse(shared, task, raw, refused).await,
     }
 }

@@ -78,10 +78,7 @@ impl Checker {
             ));
         }
         let Some(entry) = self.registry.get(&message.type_name).cloned() else {
-            return Err(Refused::new(
-                Rejection::new(Reason::UnknownTaskType),
-                Some(message),
-            ));
+            return Err(self.refuse_unknown_type(message));
         };
         let len = message.payload.len();
         if len > entry.options().max_payload_bytes {
@@ -106,6 +103,35 @@ impl Checker {
             claims,
             entry,
         })
+    }
+
+    /// Refuses a task of a type with no handler here, noting whether its sender is proven:
+    /// a signature header that verifies under the key ring (a key holder sent it, maybe for
+    /// a worker elsewhere) gives its claims and key id, anything else gives none.
+    fn refuse_unknown_type(&self, message: TaskMessage) -> Box<Refused> {
+        let mut rejection = Rejection::new(Reason::UnknownTaskType);
+        let claims = self.verified_claims(&message);
+        if let Some(claims) = &claims {
+            rejection.key_id = Some(claims.key_id.clone());
+        }
+        Box::new(Refused {
+            rejection,
+            message: Some(message),
+            claims,
+        })
+    }
+
+    /// The claims of the message's signature header when its MAC verifies; neither the
+    /// schema version nor the signed times are checked.
+    fn verified_claims(&self, message: &TaskMessage) -> Option<Claims> {
+        let header = message.headers.get(signing::HEADER)?;
+        let fields = SignedFields {
+            type_name: &message.type_name,
+            queue: &message.queue,
+            id: &message.id,
+            payload: &message.payload,
+        };
+        self.keyring.as_ref()?.verify(header, &fields).ok()
     }
 
     /// Verifies the signature header; `Ok(None)` for a type that needs no signature and

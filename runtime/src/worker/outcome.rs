@@ -3,6 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::broker::{Broker, BrokerError, TaskRef};
+use crate::signing::Claims;
 use crate::time::unix_secs;
 use crate::wire::{MessageUpdate, TaskMessage, rewrite};
 
@@ -55,6 +56,13 @@ pub struct Processed {
     pub queue: String,
     /// What happened.
     pub outcome: Outcome,
+}
+
+/// The most retries a task may have: the smaller of its signed limit, when it is signed,
+/// and the limit stored in its message.
+pub(crate) fn retry_limit(message: &TaskMessage, claims: Option<&Claims>) -> u32 {
+    let stored = u32::try_from(message.retry).unwrap_or(0);
+    claims.map_or(stored, |c| c.max_retry.min(stored))
 }
 
 /// A failed attempt, ready to be written as a retry or an archive.

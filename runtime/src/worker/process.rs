@@ -121,7 +121,7 @@ fn discard_duplicate(shared: &Shared, queue: &str, id: &str, held: HeldIn) -> Ou
 }
 
 /// Records a task refused before its handler, as its reason prescribes.
-async fn refuse(
+pub(crate) async fn refuse(
     shared: &Shared,
     task: TaskRef<'_>,
     raw: &[u8],
@@ -145,7 +145,7 @@ async fn refuse(
     };
     let disposition = match rejection.reason.disposition() {
         Disposition::RetryBounded if !failure.retries_left() => {
-            settled_after_retries(shared, rejection.reason)
+            settled_after_retries(shared, rejection.reason, claims.is_some())
         }
         disposition => disposition,
     };
@@ -187,9 +187,11 @@ fn retry_bound(shared: &Shared, rejection: &Rejection, message: &TaskMessage) ->
 }
 
 /// Where a task refused for `reason` goes once its bounded retries are spent: as the
-/// reason says, except that the worker may quarantine unknown task types.
-fn settled_after_retries(shared: &Shared, reason: Reason) -> Disposition {
-    if reason == Reason::UnknownTaskType && shared.config.quarantine_unknown_task_types {
+/// reason says, except for an unknown task type, which is quarantined when its sender is
+/// not `proven` by a verified signature, or when the worker is set to quarantine them all.
+fn settled_after_retries(shared: &Shared, reason: Reason, proven: bool) -> Disposition {
+    let unknown_type = reason == Reason::UnknownTaskType;
+    if unknown_type && (!proven || shared.config.quarantine_unknown_task_types) {
         return Disposition::Quarantine;
     }
     reason.after_retries()
@@ -224,10 +226,7 @@ async fn run(
     if let Some(claims) = &claims {
         shared.counters.verified(&claims.key_id);
     }
-    let stored_max = u32::try_from(message.retry).unwrap_or(0);
-    let max_retry = claims
-        .as_ref()
-        .map_or(stored_max, |c| c.max_retry.min(stored_max));
+    let max_retry = outcome::retry_limit(&message, claims.as_ref());
     let started = SystemTime::now();
     let deadline = deadline_of(&message, started);
     let lease_lost = CancellationToken::new();
