@@ -97,7 +97,10 @@ mod tests {
         .unwrap();
         let fingerprints = Fingerprinter::for_ring(&ring);
         let of = |bytes: &[u8]| fingerprints.of(bytes).to_string();
-        assert_eq!(of(br#"{"to":"ada@example.com"}"#), "3926ace4164c46e834dd0976");
+        assert_eq!(
+            of(br#"{"to":"ada@example.com"}"#),
+            "3926ace4164c46e834dd0976"
+        );
         assert_eq!(of(b""), "393426f07382954b5e18061d");
     }
 
