@@ -25,9 +25,9 @@ type VerifyConfig struct {
 	// is present on such a task is still verified. Empty by default: every type needs one.
 	UnsignedTypes []string
 	// UnknownKeyRetries is how many retries a task signed with an unknown key gets before it is
-	// archived, covering the time a new key takes to reach every worker. 0 means
-	// [DefaultUnknownKeyRetries]; a negative value archives such tasks at once. The message's own
-	// retry limit still applies.
+	// archived (or quarantined, with Quarantine), covering the time a new key takes to reach every
+	// worker. 0 means [DefaultUnknownKeyRetries]; a negative value refuses such tasks for good at
+	// once. The message's own retry limit still applies.
 	UnknownKeyRetries int
 	// Now returns the verification time; nil means time.Now.
 	Now func() time.Time
