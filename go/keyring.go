@@ -28,6 +28,7 @@ type KeyRing struct {
 	signID  string
 	keys    map[string]secret
 	retired map[string]struct{}
+	fpKey   secret
 }
 
 // secret is key material; every fmt verb prints it redacted.
@@ -89,6 +90,7 @@ func ParseKeyRing(text string) (*KeyRing, error) {
 	if ring.signID == "" {
 		return nil, &KeyRingError{Problem: "no sign entry"}
 	}
+	ring.fpKey = fingerprintKey(ring.keys[ring.signID])
 	return ring, nil
 }
 

@@ -25,15 +25,19 @@ type VerifyConfig struct {
 	// is present on such a task is still verified. Empty by default: every type needs one.
 	UnsignedTypes []string
 	// UnknownKeyRetries is how many retries a task signed with an unknown key gets before it is
-	// archived, covering the time a new key takes to reach every worker. 0 means
-	// [DefaultUnknownKeyRetries]; a negative value archives such tasks at once. The message's own
-	// retry limit still applies.
+	// archived (or quarantined, with Quarantine), covering the time a new key takes to reach every
+	// worker. 0 means [DefaultUnknownKeyRetries]; a negative value refuses such tasks for good at
+	// once. The message's own retry limit still applies.
 	UnknownKeyRetries int
 	// Now returns the verification time; nil means time.Now.
 	Now func() time.Time
 	// OnReject, when set, is called for every refused task before the middleware returns, for
 	// logging or metrics. The error carries no payload content.
 	OnReject func(ctx context.Context, task *asynq.Task, err *RejectError)
+	// Quarantine, when set, sends tasks refused before their sender was proven to vetted's
+	// bounded quarantine stream instead of asynq's archive (see [Quarantine]). nil archives
+	// them, as before.
+	Quarantine *Quarantine
 }
 
 // claimsKey is the context key of the verified claims.
@@ -51,10 +55,15 @@ func ClaimsFromContext(ctx context.Context) (c Claims, ok bool) {
 // The task id and queue are read from the handler context (asynq.GetTaskID, GetQueueName).
 // A refused task's error is a *[RejectError] (reachable with errors.As), handled as follows:
 //   - unknown_key: returned as is, so asynq retries it, while the retry count is below
-//     UnknownKeyRetries; archived after that;
+//     UnknownKeyRetries and the task's own retry limit; then handled as below;
 //   - too_early: returned as is, so asynq retries it with the server's RetryDelayFunc. Go asynq
 //     cannot send a task back to the scheduled set without counting a retry, so each early
 //     delivery uses up one retry (the Rust worker reschedules without counting);
+//   - with a [VerifyConfig.Quarantine], refusals before the sender was proven (unsigned,
+//     malformed_signature, bad_signature, unsupported_scheme, retired_key, unknown_key once
+//     retried): one entry in the queue's quarantine stream, then wrapped with
+//     asynq.RevokeTask, so asynq deletes the task without archiving it; if the entry cannot be
+//     written, archived as below;
 //   - every other reason: wrapped with asynq.SkipRetry, so the task is archived at once.
 //
 // The middleware also enforces the signed max retry: a task whose retry count exceeds it is
@@ -64,16 +73,26 @@ func (r *KeyRing) Middleware(cfg VerifyConfig) asynq.MiddlewareFunc {
 	return newVerifier(r, cfg, asynqDelivery).middleware()
 }
 
-// delivery returns the task id, queue and retry count of the task being handled; ok is false
-// outside an asynq handler context.
-type delivery func(ctx context.Context) (id, queue string, retried int, ok bool)
+// taskDelivery is what asynq says about the task being handled.
+type taskDelivery struct {
+	id       string
+	queue    string
+	retried  int
+	maxRetry int
+}
+
+// delivery returns the details of the task being handled; ok is false outside an asynq
+// handler context.
+type delivery func(ctx context.Context) (d taskDelivery, ok bool)
 
 // asynqDelivery reads the delivery details from an asynq handler context.
-func asynqDelivery(ctx context.Context) (string, string, int, bool) {
+func asynqDelivery(ctx context.Context) (taskDelivery, bool) {
 	id, okID := asynq.GetTaskID(ctx)
 	queue, okQueue := asynq.GetQueueName(ctx)
 	retried, okRetried := asynq.GetRetryCount(ctx)
-	return id, queue, retried, okID && okQueue && okRetried
+	maxRetry, okMax := asynq.GetMaxRetry(ctx)
+	d := taskDelivery{id: id, queue: queue, retried: retried, maxRetry: maxRetry}
+	return d, okID && okQueue && okRetried && okMax
 }
 
 // middleware wraps a handler with the verifier.
@@ -115,26 +134,26 @@ func newVerifier(ring *KeyRing, cfg VerifyConfig, d delivery) *verifier {
 
 // process verifies one task and runs next when it passes.
 func (v *verifier) process(ctx context.Context, task *asynq.Task, next asynq.Handler) error {
-	id, queue, retried, ok := v.delivery(ctx)
+	d, ok := v.delivery(ctx)
 	if !ok {
 		return errors.New("vetted: handler context lacks the asynq task id, queue or retry count")
 	}
 	if _, signed := task.Headers()[HeaderName]; !signed && v.unsigned[task.Type()] {
 		return next.ProcessTask(ctx, task)
 	}
-	claims, err := Verify(v.ring, task, queue, id, v.cfg.Now(), v.expectedSchema(task.Type()))
-	if err == nil && retried > claims.MaxRetry {
-		err = reject(ReasonRetryExceeded, claims.KeyID, task)
+	claims, err := Verify(v.ring, task, d.queue, d.id, v.cfg.Now(), v.expectedSchema(task.Type()))
+	if err == nil && d.retried > claims.MaxRetry {
+		err = v.ring.reject(ReasonRetryExceeded, claims.KeyID, task)
 	}
 	var rejected *RejectError
 	if errors.As(err, &rejected) {
-		return v.refuse(ctx, task, rejected, retried)
+		return v.refuse(ctx, task, rejected, d)
 	}
 	if err != nil {
 		return err
 	}
 	err = next.ProcessTask(context.WithValue(ctx, claimsKey{}, claims), task)
-	if err != nil && retried >= claims.MaxRetry && !errors.Is(err, asynq.SkipRetry) && !errors.Is(err, asynq.RevokeTask) {
+	if err != nil && d.retried >= claims.MaxRetry && !errors.Is(err, asynq.SkipRetry) && !errors.Is(err, asynq.RevokeTask) {
 		return skipRetry{err}
 	}
 	return err
@@ -148,18 +167,28 @@ func (v *verifier) expectedSchema(typeName string) uint32 {
 	return v.cfg.DefaultSchemaVersion
 }
 
-// refuse reports a rejection and picks between retrying and archiving.
-func (v *verifier) refuse(ctx context.Context, task *asynq.Task, rejected *RejectError, retried int) error {
+// refuse reports a rejection and picks between retrying, quarantining and archiving.
+func (v *verifier) refuse(ctx context.Context, task *asynq.Task, rejected *RejectError, d taskDelivery) error {
 	if v.cfg.OnReject != nil {
 		v.cfg.OnReject(ctx, task, rejected)
 	}
 	switch {
 	case rejected.Reason == ReasonTooEarly:
 		return rejected
-	case rejected.Reason == ReasonUnknownKey && retried < v.keyRetries:
+	case rejected.Reason == ReasonUnknownKey && d.retried < min(v.keyRetries, d.maxRetry):
 		return rejected
 	}
-	return skipRetry{rejected}
+	q := v.cfg.Quarantine
+	if q == nil || !quarantinable(rejected.Reason) {
+		return skipRetry{rejected}
+	}
+	if err := q.add(ctx, d, task, rejected); err != nil {
+		if q.OnError != nil {
+			q.OnError(ctx, task, rejected, err)
+		}
+		return skipRetry{rejected}
+	}
+	return revoked{rejected}
 }
 
 // skipRetry marks an error as permanent for asynq while keeping its text, so the task's last

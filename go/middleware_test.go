@@ -31,7 +31,9 @@ func run(t *testing.T, cfg VerifyConfig, task *asynq.Task, retried int, h *fakeH
 	if cfg.Now == nil {
 		cfg.Now = func() time.Time { return signTime }
 	}
-	fake := func(context.Context) (string, string, int, bool) { return "t", "default", retried, true }
+	fake := func(context.Context) (taskDelivery, bool) {
+		return taskDelivery{id: "t", queue: "default", retried: retried, maxRetry: 25}, true
+	}
 	return newVerifier(ring, cfg, fake).middleware()(h).ProcessTask(context.Background(), task)
 }
 
@@ -77,7 +79,7 @@ func TestMiddlewareArchivesTamperedTasksWithAStableErrorText(t *testing.T) {
 	cfg := VerifyConfig{OnReject: func(_ context.Context, _ *asynq.Task, err *RejectError) { seen = err }}
 	err := run(t, cfg, withHeader(task, []byte(`{"to":"eve"}`), task.Headers()[HeaderName]), 0, h)
 	assertRefused(t, err, ReasonBadSignature, true, h)
-	if err.Error() != "vetted: reason=bad_signature key=a len=12" {
+	if err.Error() != "vetted: reason=bad_signature key=a len=12 fp=f97c6bb6f20075c0eef0f58b" {
 		t.Fatalf("error text %q", err.Error())
 	}
 	if seen == nil || seen.Reason != ReasonBadSignature {

@@ -191,6 +191,10 @@ func TestRejectErrorText(t *testing.T) {
 	if got := noKey.Error(); got != "vetted: reason=unsigned len=0" {
 		t.Errorf("got %q", got)
 	}
+	withFingerprint := &RejectError{Reason: ReasonRetiredKey, KeyID: "c", PayloadLen: 3, Fingerprint: "00112233445566778899aabb"}
+	if got := withFingerprint.Error(); got != "vetted: reason=retired_key key=c len=3 fp=00112233445566778899aabb" {
+		t.Errorf("got %q", got)
+	}
 }
 
 func TestRejectErrorKeyOnlyWhenWellFormed(t *testing.T) {

@@ -47,16 +47,27 @@ type RejectError struct {
 	KeyID string
 	// PayloadLen is the length of the payload in bytes.
 	PayloadLen int
+	// Fingerprint is a keyed fingerprint of the payload, 24 lowercase hex digits: the first
+	// 12 bytes of HMAC-SHA256 over the payload under HMAC-SHA256(signing secret,
+	// "vetted/v1/fingerprint-key"). Equal payloads give equal fingerprints, so one forgery
+	// replayed many times shows one value, yet the payload cannot be recovered by hashing
+	// guesses. It matches the fp= of the vetted Rust runtime for the same signing key.
+	Fingerprint string
 }
 
-// Error returns "vetted: reason=<code> key=<kid> len=<n>", without the key part when KeyID is
-// empty. asynq stores this text as the task's last error.
+// Error returns "vetted: reason=<code> key=<kid> len=<n> fp=<fingerprint>", without the key
+// part when KeyID is empty and without the fp part when Fingerprint is. The order is that of
+// the vetted Rust runtime. asynq stores this text as the task's last error.
 func (e *RejectError) Error() string {
 	text := "vetted: reason=" + e.Reason
 	if e.KeyID != "" {
 		text += " key=" + e.KeyID
 	}
-	return text + " len=" + strconv.Itoa(e.PayloadLen)
+	text += " len=" + strconv.Itoa(e.PayloadLen)
+	if e.Fingerprint != "" {
+		text += " fp=" + e.Fingerprint
+	}
+	return text
 }
 
 // Verify checks the signature of task as delivered from queue under task id id, at time now,
@@ -72,7 +83,7 @@ func Verify(ring *KeyRing, task *asynq.Task, queue, id string, now time.Time, ex
 	}
 	value, present := task.Headers()[HeaderName]
 	if !present {
-		return Claims{}, reject(ReasonUnsigned, "", task)
+		return Claims{}, ring.reject(ReasonUnsigned, "", task)
 	}
 	identity := taskIdentity{typeName: task.Type(), queue: queue, id: id, payload: task.Payload()}
 	claims, reason := ring.check(value, identity)
@@ -80,7 +91,7 @@ func Verify(ring *KeyRing, task *asynq.Task, queue, id string, now time.Time, ex
 		reason = checkTimes(claims, expectedSchema, now)
 	}
 	if reason != "" {
-		return Claims{}, reject(reason, claims.KeyID, task)
+		return Claims{}, ring.reject(reason, claims.KeyID, task)
 	}
 	return claims, nil
 }
@@ -119,7 +130,8 @@ func checkTimes(c Claims, expectedSchema uint32, now time.Time) string {
 	return ""
 }
 
-// reject builds the error for a refused task.
-func reject(reason, kid string, task *asynq.Task) *RejectError {
-	return &RejectError{Reason: reason, KeyID: kid, PayloadLen: len(task.Payload())}
+// reject builds the error for a refused task, with the fingerprint of its payload.
+func (r *KeyRing) reject(reason, kid string, task *asynq.Task) *RejectError {
+	payload := task.Payload()
+	return &RejectError{Reason: reason, KeyID: kid, PayloadLen: len(payload), Fingerprint: r.fingerprint(payload)}
 }

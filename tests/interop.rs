@@ -84,7 +84,7 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
         .quarantined("default", 10)
         .await
         .unwrap();
-    let errors: Vec<(&str, &str)> = quarantined
+    let errors: Vec<(&str, String)> = quarantined
         .entries
         .iter()
         .map(|e| (e.task_id.as_str(), without_fingerprint(&e.error_msg)))
@@ -92,10 +92,10 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     assert_eq!(
         errors,
         [
-            ("unsigned", "vetted: reason=unsigned len=33"),
+            ("unsigned", "vetted: reason=unsigned len=33".to_owned()),
             (
                 "tampered",
-                "vetted: reason=bad_signature key=interop-k1 len=33"
+                "vetted: reason=bad_signature key=interop-k1 len=33".to_owned()
             ),
         ]
     );
@@ -104,15 +104,15 @@ async fn go_producers_reach_our_handlers_and_forgeries_are_quarantined() {
     assert_eq!(report["queue_info"]["processed"], 5);
 }
 
-/// The refusal text before its fingerprint, checking that one follows: 24 hex digits.
-fn without_fingerprint(error_msg: &str) -> &str {
-    let (head, fingerprint) = error_msg.split_once(" fp=").expect("a fingerprint");
-    assert_eq!(fingerprint.len(), 24, "{error_msg}");
+/// `text` with its ` fp=<24 hex digits>` part removed; panics when it has none.
+fn without_fingerprint(text: &str) -> String {
+    let (head, tail) = text.split_once(" fp=").expect("a fingerprint");
+    let (fp, rest) = tail.split_at(24.min(tail.len()));
     assert!(
-        fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
-        "{error_msg}"
+        fp.len() == 24 && fp.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{text}"
     );
-    head
+    format!("{head}{rest}")
 }
 
 /// Writes `n` archived tasks, as Go workers leave them, with raw Redis commands.
@@ -188,6 +188,87 @@ async fn go_inspector_lists_real_archived_tasks_unchanged_after_a_flood() {
             .len,
         100
     );
+}
+
+/// Enqueues one tampered and one unsigned forgery of the same payload with Go, ids
+/// prefixed by `prefix`.
+fn enqueue_forgeries(addr: &str, prefix: &str) {
+    let payload = r#"{"label":"forged","action":"ok"}"#;
+    for (kind, flag) in [("tampered", "--tamper"), ("unsigned", "--unsigned")] {
+        let id = format!("{prefix}-{kind}");
+        let args = ["enqueue", "--type", "test:probe", "--payload", payload];
+        run_ok(addr, &[&args[..], &["--id", &id, flag]].concat());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn go_servers_with_the_quarantine_option_keep_forgeries_out_of_the_archive() {
+    let redis = RedisServer::start();
+    let addr = addr(&redis);
+    plant_archived(&redis, 3);
+    let archived = |addr: &str| {
+        let report = inspect_clean(addr);
+        (
+            report["archived"].clone(),
+            report["queue_info"]["archived"].clone(),
+        )
+    };
+    let before = archived(&addr);
+    enqueue_forgeries(&addr, "go");
+    let serve = ["serve", "--quarantine", "--count", "0", "--rejections", "2"];
+    let lines = run_ok(&addr, &serve);
+    assert!(events(&lines, "quarantine_error").is_empty(), "{lines:?}");
+    assert_eq!(archived(&addr), before, "asynq's archive is untouched");
+
+    let broker = broker(&redis).await;
+    let listed = broker.quarantined("default", 10).await.unwrap();
+    assert_eq!(listed.len, 2);
+    let mut by_id: Vec<_> = listed
+        .entries
+        .iter()
+        .map(|e| (e.task_id.as_str(), e))
+        .collect();
+    by_id.sort_by_key(|(id, _)| *id);
+    let reasons: Vec<_> = by_id
+        .iter()
+        .map(|(id, e)| (*id, e.reason.as_str()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("go-tampered", "bad_signature"),
+            ("go-unsigned", "unsigned")
+        ]
+    );
+    for (id, entry) in &by_id {
+        assert_eq!(entry.task_type.as_deref(), Some("test:probe"));
+        let raw = entry.message.as_deref().expect("the raw msg is kept");
+        assert_eq!(entry.message_len, raw.len());
+        let message = TaskMessage::decode(raw, &Default::default()).unwrap();
+        assert_eq!(
+            (message.id.as_str(), message.queue.as_str()),
+            (*id, "default")
+        );
+    }
+    assert_eq!(by_id[0].1.key_id.as_deref(), Some("interop-k1"));
+    assert_eq!(by_id[1].1.key_id, None);
+
+    enqueue_forgeries(&addr, "rust");
+    drain(&worker(&redis, &Calls::default()).await).await;
+    let listed = broker.quarantined("default", 10).await.unwrap();
+    let text_of = |id: &str| {
+        let entry = listed.entries.iter().find(|e| e.task_id == id).unwrap();
+        entry.error_msg.clone()
+    };
+    for kind in ["tampered", "unsigned"] {
+        let go = text_of(&format!("go-{kind}"));
+        assert!(go.contains(" fp="), "{go}");
+        assert_eq!(
+            go,
+            text_of(&format!("rust-{kind}")),
+            "Go and Rust write the same refusal text, fingerprint included"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -10,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // startRedis runs a throwaway redis-server on a free loopback port and returns its address.
@@ -127,7 +130,8 @@ func TestRoundTripSignedTamperedAndUnsigned(t *testing.T) {
 
 	report := h.mustRun(exitOK, "inspect", "--queue", "rt", "--task", "bad-1")[0]
 	task := report["task"].(map[string]any)
-	if task["state"] != "archived" || task["last_err"] != "vetted: reason=bad_signature key=k1 len=12" {
+	lastErr, _ := task["last_err"].(string)
+	if task["state"] != "archived" || !fingerprinted(lastErr, "vetted: reason=bad_signature key=k1 len=12") {
 		t.Fatalf("tampered task: %v", task)
 	}
 	if payload, _ := task["payload"].(map[string]any); payload["To"] != "eve" {
@@ -136,6 +140,49 @@ func TestRoundTripSignedTamperedAndUnsigned(t *testing.T) {
 	info := report["queue_info"].(map[string]any)
 	if info["archived"] != 2.0 || info["pending"] != 0.0 || len(report["archived"].([]any)) != 2 {
 		t.Fatalf("queue info: %v, archived %v", info, report["archived"])
+	}
+}
+
+// fingerprinted reports whether text is prefix followed by " fp=" and 24 lowercase hex digits.
+func fingerprinted(text, prefix string) bool {
+	fp, ok := strings.CutPrefix(text, prefix+" fp=")
+	return ok && len(fp) == 24 && strings.Trim(fp, "0123456789abcdef") == ""
+}
+
+func TestQuarantineKeepsForgeriesOutOfTheArchive(t *testing.T) {
+	h := newHarness(t)
+	h.mustRun(exitOK, "enqueue", "--queue", "qz", "--type", "email:welcome", "--payload", `{"to":"ada"}`, "--id", "ok-1")
+	h.mustRun(exitOK, "enqueue", "--queue", "qz", "--type", "email:welcome", "--payload", `{"to":"eve"}`, "--id", "bad-1", "--tamper")
+	h.mustRun(exitOK, "enqueue", "--queue", "qz", "--type", "email:welcome", "--payload", `{}`, "--id", "uns-1", "--unsigned")
+
+	lines := h.mustRun(exitOK, "serve", "--queues", "qz", "--quarantine", "--count", "1", "--rejections", "2", "--timeout", "20s")
+	if errs := events(lines, "quarantine_error"); len(errs) != 0 {
+		t.Fatalf("quarantine errors: %v", errs)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: h.addr})
+	defer func() { _ = rdb.Close() }()
+	ctx := context.Background()
+	entries, err := rdb.XRange(ctx, "vetted:{qz}:quarantine", "-", "+").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons := map[any]any{}
+	for _, e := range entries {
+		reasons[e.Values["task_id"]] = e.Values["reason"]
+		text, _ := e.Values["error_msg"].(string)
+		if !strings.Contains(text, " fp=") || e.Values["msg"] == nil {
+			t.Fatalf("entry %v", e.Values)
+		}
+	}
+	if len(entries) != 2 || reasons["bad-1"] != "bad_signature" || reasons["uns-1"] != "unsigned" {
+		t.Fatalf("quarantine entries: %v", entries)
+	}
+	if n := rdb.Exists(ctx, "asynq:{qz}:t:bad-1", "asynq:{qz}:t:uns-1").Val(); n != 0 {
+		t.Fatalf("%d quarantined task hashes left", n)
+	}
+	info := h.mustRun(exitOK, "inspect", "--queue", "qz")[0]["queue_info"].(map[string]any)
+	if info["archived"] != 0.0 || info["size"] != 0.0 || info["processed"] != 3.0 || info["failed"] != 2.0 {
+		t.Fatalf("queue info: %v", info)
 	}
 }
 

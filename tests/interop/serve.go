@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 	vetted "github.com/vetted-rs/vetted/go"
 )
 
@@ -35,6 +36,7 @@ type serveFlags struct {
 	unsignedTypes     string
 	schemaVersions    string
 	unknownKeyRetries int
+	quarantine        bool
 }
 
 // taskEvent is a line printed by the handler or the middleware.
@@ -74,6 +76,7 @@ func parseServeFlags(args []string, out *output) (*serveFlags, *flag.FlagSet, er
 	fs.StringVar(&f.unsignedTypes, "unsigned-types", "", "comma-separated task types allowed without a signature")
 	fs.StringVar(&f.schemaVersions, "schema-versions", "", "expected schema versions, TYPE=N,TYPE=N (default 1)")
 	fs.IntVar(&f.unknownKeyRetries, "unknown-key-retries", 0, "retries for unknown_key (0: the package default, 3)")
+	fs.BoolVar(&f.quarantine, "quarantine", false, "send refusals made before the sender was proven to vetted's quarantine stream")
 	if err := parseFlags(fs, args, out); err != nil {
 		return nil, fs, err
 	}
@@ -103,6 +106,11 @@ func runServe(args []string, out *output) int {
 	}
 	w := &worker{flags: f, out: out, progress: make(chan struct{}, 1)}
 	cfg.OnReject = w.onReject
+	if f.quarantine {
+		client := redis.NewClient(&redis.Options{Addr: opt.Addr, Password: opt.Password, DB: opt.DB})
+		defer func() { _ = client.Close() }()
+		cfg.Quarantine = &vetted.Quarantine{Client: client, OnError: w.onQuarantineError}
+	}
 	srv := asynq.NewServer(opt, f.serverConfig())
 	if err := srv.Start(ring.Middleware(cfg)(asynq.HandlerFunc(w.handle))); err != nil {
 		return out.fail(fmt.Errorf("start server: %w", err))
@@ -186,6 +194,13 @@ func (w *worker) onReject(ctx context.Context, task *asynq.Task, err *vetted.Rej
 	ev.Event, ev.Reason, ev.KeyID, ev.Error = "rejected", err.Reason, err.KeyID, err.Error()
 	ev.PayloadLen = &err.PayloadLen
 	w.count(ev, &w.rejected)
+}
+
+// onQuarantineError reports an entry the middleware could not write (the task is archived).
+func (w *worker) onQuarantineError(ctx context.Context, task *asynq.Task, rejected *vetted.RejectError, err error) {
+	ev := newTaskEvent(ctx, task)
+	ev.Event, ev.Reason, ev.Error = "quarantine_error", rejected.Reason, err.Error()
+	w.out.emit(ev)
 }
 
 // count prints ev, increments counter and wakes wait.

@@ -87,6 +87,23 @@ mod tests {
         assert_ne!(first, other.of(b"1234"), "another key, another fingerprint");
     }
 
+    /// The cross-language vector: `go/fingerprint_test.go` asserts the same value for the
+    /// same ring and payload, so Go and Rust refusal texts carry equal `fp=` values.
+    #[test]
+    fn a_fixed_key_and_payload_give_the_shared_vector() {
+        let ring = KeyRing::parse(
+            "sign fp-vector hex:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
+        )
+        .unwrap();
+        let fingerprints = Fingerprinter::for_ring(&ring);
+        let of = |bytes: &[u8]| fingerprints.of(bytes).to_string();
+        assert_eq!(
+            of(br#"{"to":"ada@example.com"}"#),
+            "3926ace4164c46e834dd0976"
+        );
+        assert_eq!(of(b""), "393426f07382954b5e18061d");
+    }
+
     #[test]
     fn the_key_is_neither_the_signing_key_nor_shown() {
         let ring = KeyRing::ephemeral("k1");
