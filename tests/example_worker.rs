@@ -169,6 +169,7 @@ fn validate_explains_what_is_wrong_without_repeating_values() {
         [
             "vetted: reason=decode_error len=57 json=data:unknown_field@1:47",
             "  a field the task does not have; unknown fields are refused (line 1, column 47)",
+            "  not in the task: `admin`",
             "  run the `schema email:welcome` command to see the fields it expects",
         ]
     );
@@ -178,4 +179,12 @@ fn validate_explains_what_is_wrong_without_repeating_values() {
     assert!(out.contains("  `email` breaks its `email` rule\n"), "{out}");
     assert!(out.contains("  `name` breaks its `length` rule\n"), "{out}");
     assert!(!out.contains("s3cret"), "{out}");
+
+    let (ok, out) = validate(r#"{"email":"ada@example.com"}"#);
+    assert!(!ok);
+    assert!(out.contains("\n  missing: `name`\n"), "{out}");
+
+    let (ok, out) = validate("");
+    assert!(!ok);
+    assert!(out.contains("\n  the input is empty"), "{out}");
 }
