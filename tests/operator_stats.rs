@@ -1,14 +1,16 @@
 //! The `stats` command of the generated CLI, end to end: the example worker binary runs
 //! on a real redis-server, refuses a tampered and an unsigned task, and a separate
 //! `stats` process (without any key) shows the refusals by reason and key id, the
-//! verified signatures by key id, and asynq's queue counters.
+//! verified signatures by key id, and asynq's queue counters. Data planted in Redis
+//! (a key of the wrong type, a field name that is not UTF-8, a counter that is not a
+//! number, a huge entry) spoils only what it touches in `stats` and `quarantine`.
 
 use std::collections::BTreeMap;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use vetted::broker::Broker;
 use vetted::broker::redis::RedisBroker;
+use vetted::broker::{Broker, MAX_LISTED_TEXT};
 use vetted::signing::{Claims, HEADER, KeyRing, SignedFields};
 use vetted::wire::TaskMessage;
 use vetted_tests::go_harness::KEYRING;
@@ -62,14 +64,19 @@ impl Drop for Running {
     }
 }
 
-/// Runs the example worker binary with `args` to completion; returns its stdout.
-fn run_cli(args: &[&str]) -> String {
-    let output = Command::new(WORKER)
+/// Runs the example worker binary with `args` to completion.
+fn cli_output(args: &[&str]) -> std::process::Output {
+    Command::new(WORKER)
         .args(args)
         .env_remove("VETTED_KEYRING")
         .env("RUST_LOG", "warn")
         .output()
-        .expect("example worker runs");
+        .expect("example worker runs")
+}
+
+/// Runs the example worker binary with `args` to completion; returns its stdout.
+fn run_cli(args: &[&str]) -> String {
+    let output = cli_output(args);
     assert!(
         output.status.success(),
         "{args:?} failed: {}",
@@ -179,5 +186,125 @@ async fn stats_shows_what_the_running_worker_refused_and_verified() {
         rows(&after, "rejected by reason"),
         [pair("bad_signature", 1), pair("unsigned", 1)],
         "counts are not added twice at shutdown"
+    );
+}
+
+/// Plants data no worker writes: a string where `mail`'s quarantine stream belongs, an
+/// entry in `media`'s stream with a field name that is not UTF-8 and a 4 MiB `msg`, and
+/// a counter that is not a number.
+fn plant_bad_data(redis: &RedisServer) {
+    let mut conn = redis.connection();
+    let _: () = redis::cmd("SET")
+        .arg("vetted:{mail}:quarantine")
+        .arg("not a stream")
+        .query(&mut conn)
+        .unwrap();
+    let _: String = redis::cmd("XADD")
+        .arg("vetted:{media}:quarantine")
+        .arg("*")
+        .arg(b"\xff\xfe".as_slice())
+        .arg("v")
+        .arg("task_id")
+        .arg("planted")
+        .arg("reason")
+        .arg("bad_signature")
+        .arg("msg")
+        .arg(vec![b'x'; 4 << 20])
+        .query(&mut conn)
+        .unwrap();
+    let _: () = redis::cmd("HSET")
+        .arg("vetted:{stats}:rejected")
+        .arg("unsigned")
+        .arg("3")
+        .arg("junk")
+        .arg("lots")
+        .query(&mut conn)
+        .unwrap();
+}
+
+#[test]
+fn planted_data_spoils_only_what_it_touches() {
+    let redis = RedisServer::start();
+    let url = redis.url();
+    plant_bad_data(&redis);
+    let queues = ["--queue", "mail", "--queue", "media"];
+
+    let output = cli_output(&[&["stats", "--redis-url", &url], &queues[..]].concat());
+    let report = String::from_utf8(output.stdout).unwrap();
+    assert!(!output.status.success(), "a failure shows in the exit code");
+    let sections = parse_report(&report);
+    assert_eq!(rows(&sections, "rejected by reason"), [pair("unsigned", 3)]);
+    let rows = rows(&sections, "queues");
+    assert_eq!(rows[1][0], "mail");
+    assert_eq!(rows[1][9], "?", "{report}");
+    assert_eq!(
+        rows[2].join(" "),
+        "cannot read its quarantine store: \"WRONGTYPE\": Operation against a key holding \
+         the wrong kind of value",
+    );
+    assert_eq!(
+        rows[3],
+        ["media", "0", "0", "0", "0", "0", "0", "0", "0", "1"]
+    );
+    assert!(!report.contains("broker unavailable"), "{report}");
+
+    let output = cli_output(&[&["quarantine", "--redis-url", &url], &queues[..]].concat());
+    let listing = String::from_utf8(output.stdout).unwrap();
+    assert!(!output.status.success(), "a failure shows in the exit code");
+    let lines: Vec<&str> = listing.lines().collect();
+    assert!(
+        lines[0].starts_with(r#"queue "mail": cannot read its quarantine store: "WRONGTYPE""#),
+        "{listing}"
+    );
+    assert_eq!(lines[1], r#"queue "media": 1 quarantined, newest 1 shown"#);
+    assert!(lines[2].contains(r#"id="planted""#), "{listing}");
+    assert!(lines[2].ends_with("kept=yes"), "{listing}");
+    assert_eq!(lines.len(), 3, "{listing}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listing_without_messages_leaves_out_the_msg_and_cuts_long_texts() {
+    let redis = RedisServer::start();
+    plant_bad_data(&redis);
+    let long_id = "i".repeat(MAX_LISTED_TEXT * 3);
+    let _: String = redis::cmd("XADD")
+        .arg("vetted:{media}:quarantine")
+        .arg("*")
+        .arg("task_id")
+        .arg(&long_id)
+        .query(&mut redis.connection())
+        .unwrap();
+    let broker = RedisBroker::connect(&redis.url()).await.unwrap();
+
+    let brief = broker
+        .quarantined_without_messages("media", 10)
+        .await
+        .unwrap();
+    assert_eq!(brief.len, 2);
+    let [newest, planted] = &brief.entries[..] else {
+        panic!("{brief:?}")
+    };
+    assert_eq!(newest.task_id.len(), MAX_LISTED_TEXT);
+    assert!(!newest.message_kept);
+    assert_eq!(planted.task_id, "planted");
+    assert_eq!(
+        (planted.message.as_ref(), planted.message_kept),
+        (None, true)
+    );
+
+    let full = broker.quarantined("media", 10).await.unwrap();
+    assert_eq!(full.entries[0].task_id, long_id);
+    assert_eq!(
+        full.entries[1].message.as_ref().map(Vec::len),
+        Some(4 << 20)
+    );
+    assert_eq!(
+        broker
+            .quarantined_without_messages("media", 1)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        1
     );
 }

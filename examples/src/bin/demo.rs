@@ -4,6 +4,7 @@
 //! Uses the in-memory broker, or Redis when `REDIS_URL` is set.
 
 use std::error::Error;
+use std::io::IsTerminal;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +25,7 @@ async fn main() -> Result<(), BoxError> {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
+        .with_ansi(std::io::stdout().is_terminal())
         .compact()
         .init();
 

@@ -1,9 +1,11 @@
 //! Enqueues example tasks on Redis, signed with the key ring in `VETTED_KEYRING`.
 //!
 //! `REDIS_URL` selects the server (default `redis://127.0.0.1:6379`); the first
-//! argument is how many welcome emails to send (default 3).
+//! argument is how many welcome emails to send (default 3). It stops quietly when its
+//! output is closed (`producer 10 | head -1`).
 
 use std::error::Error;
+use std::io::{ErrorKind, Write};
 
 use vetted::broker::redis::RedisBroker;
 use vetted::client::Client;
@@ -21,7 +23,9 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
             name: format!("User {i}"),
         };
         let info = client.enqueue(&task).await?;
-        println!("enqueued {} {}", info.type_name, info.id);
+        if !report(&info.type_name, &info.id)? {
+            return Ok(());
+        }
     }
     let info = client
         .enqueue(&Thumbnail {
@@ -30,6 +34,15 @@ async fn main() -> Result<(), Box<dyn Error + Send + Sync>> {
             height: 256,
         })
         .await?;
-    println!("enqueued {} {}", info.type_name, info.id);
+    report(&info.type_name, &info.id)?;
     Ok(())
+}
+
+/// Prints one `enqueued` line; `false` when standard output has been closed.
+fn report(type_name: &str, id: &str) -> std::io::Result<bool> {
+    match writeln!(std::io::stdout(), "enqueued {type_name} {id}") {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == ErrorKind::BrokenPipe => Ok(false),
+        Err(e) => Err(e),
+    }
 }

@@ -24,7 +24,8 @@ pub(crate) use counters::bump;
 pub use counters::{CounterSnapshot, MAX_TRACKED_NAMES, OTHER_NAMES};
 pub use held::HeldIn;
 pub use quarantine::{
-    MAX_STORED_NAME, QuarantineEntry, QuarantineLimits, QuarantineList, QuarantineNote,
+    MAX_LISTED_TEXT, MAX_STORED_NAME, QuarantineEntry, QuarantineLimits, QuarantineList,
+    QuarantineNote,
 };
 
 /// One task, named by its queue and id.
@@ -251,6 +252,24 @@ pub trait Broker: Send + Sync + 'static {
     /// The newest `count` entries of `queue`'s quarantine store, newest first, and how
     /// many entries it holds.
     async fn quarantined(&self, queue: &str, count: usize) -> Result<QuarantineList, BrokerError>;
+
+    /// Like [`quarantined`](Self::quarantined), but each entry's `message` is `None`
+    /// ([`QuarantineEntry::message_kept`] still says whether one is stored), so that
+    /// listing a store in which someone planted huge entries costs the caller little
+    /// memory. On Redis every other text is also cut to [`MAX_LISTED_TEXT`] bytes.
+    ///
+    /// The default reads the full entries and drops the messages.
+    async fn quarantined_without_messages(
+        &self,
+        queue: &str,
+        count: usize,
+    ) -> Result<QuarantineList, BrokerError> {
+        let mut list = self.quarantined(queue, count).await?;
+        for entry in &mut list.entries {
+            entry.message = None;
+        }
+        Ok(list)
+    }
 
     /// Extends the leases of the given active tasks of one queue to `until`.
     async fn extend_leases(

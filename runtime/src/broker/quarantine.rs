@@ -84,8 +84,13 @@ pub struct QuarantineEntry {
     pub key_id: Option<String>,
     /// Length of the raw `msg` in bytes.
     pub message_len: usize,
-    /// The raw `msg`, when it was read and short enough to keep.
+    /// The raw `msg`, when it was read and short enough to keep, and the listing
+    /// included it (see [`Broker::quarantined_without_messages`]).
+    ///
+    /// [`Broker::quarantined_without_messages`]: crate::broker::Broker::quarantined_without_messages
     pub message: Option<Vec<u8>>,
+    /// Whether the store kept the raw `msg`, whether or not this listing includes it.
+    pub message_kept: bool,
 }
 
 /// The newest entries of one queue's quarantine store, and how many it holds.
@@ -96,6 +101,12 @@ pub struct QuarantineList {
     /// The newest entries, newest first.
     pub entries: Vec<QuarantineEntry>,
 }
+
+/// Longest field name or value that
+/// [`Broker::quarantined_without_messages`](crate::broker::Broker::quarantined_without_messages)
+/// reads from Redis; the rest is left out. It is above what a worker stores (ids and
+/// types are cut to [`MAX_STORED_NAME`] plus a suffix, refusal texts are short).
+pub const MAX_LISTED_TEXT: usize = 4096;
 
 /// Longest task id or type stored in an entry; the rest is replaced by `+<n>B`.
 pub const MAX_STORED_NAME: usize = 1024;
@@ -170,11 +181,13 @@ pub(crate) fn entry_fields<'a>(
     fields
 }
 
-/// Builds an entry back from its id, time and fields; missing text fields read as empty.
-pub(crate) fn entry_from_fields(
+/// Builds an entry back from its id, time and fields; missing text fields read as empty,
+/// text that is not UTF-8 is read lossily, and a field whose name is not one of ours is
+/// skipped.
+pub(crate) fn entry_from_fields<N: AsRef<[u8]>>(
     entry_id: String,
     at: SystemTime,
-    fields: impl IntoIterator<Item = (String, Vec<u8>)>,
+    fields: impl IntoIterator<Item = (N, Vec<u8>)>,
 ) -> QuarantineEntry {
     let mut entry = QuarantineEntry {
         entry_id,
@@ -186,17 +199,24 @@ pub(crate) fn entry_from_fields(
         key_id: None,
         message_len: 0,
         message: None,
+        message_kept: false,
     };
     for (name, value) in fields {
         let text = || String::from_utf8_lossy(&value).into_owned();
-        match name.as_str() {
+        let Ok(name) = std::str::from_utf8(name.as_ref()) else {
+            continue;
+        };
+        match name {
             field::TASK_ID => entry.task_id = text(),
             field::TASK_TYPE => entry.task_type = Some(text()),
             field::REASON => entry.reason = text(),
             field::ERROR_MSG => entry.error_msg = text(),
             field::KEY => entry.key_id = Some(text()),
             field::LEN => entry.message_len = text().parse().unwrap_or(0),
-            field::MSG => entry.message = Some(value),
+            field::MSG => {
+                entry.message = Some(value);
+                entry.message_kept = true;
+            }
             _ => {}
         }
     }
@@ -207,6 +227,19 @@ pub(crate) fn entry_from_fields(
 mod tests {
     use super::*;
     use crate::reason::Reason;
+
+    #[test]
+    fn unreadable_fields_are_skipped_or_read_lossily() {
+        let fields: [(&[u8], Vec<u8>); 3] = [
+            (b"\xff\xfe", b"v".to_vec()),
+            (b"reason", b"bad\xffsig".to_vec()),
+            (b"len", b"many".to_vec()),
+        ];
+        let entry = entry_from_fields("1-0".into(), SystemTime::UNIX_EPOCH, fields);
+        assert_eq!(entry.reason, "bad\u{fffd}sig");
+        assert_eq!(entry.message_len, 0);
+        assert!(!entry.message_kept);
+    }
 
     #[test]
     fn long_names_are_cut_and_measured() {
@@ -240,6 +273,7 @@ mod tests {
         assert_eq!(entry.key_id.as_deref(), Some("k1"));
         assert_eq!(entry.message_len, 5);
         assert_eq!(entry.message.as_deref(), Some(&b"hello"[..]));
+        assert!(entry.message_kept);
         let tight = QuarantineLimits {
             keep_message_bytes: 4,
             ..limits

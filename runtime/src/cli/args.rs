@@ -109,8 +109,9 @@ pub(crate) struct QuarantineArgs {
     /// registered task types).
     #[arg(long = "queue", value_name = "NAME", value_parser = parse_queue_name)]
     pub(crate) queues: Vec<String>,
-    /// Entries listed per queue, newest first.
-    #[arg(long, default_value_t = 20)]
+    /// Entries listed per queue, newest first, at most 10000; 0 shows only how many
+    /// each store holds.
+    #[arg(long, default_value_t = 20, value_parser = parse_limit)]
     pub(crate) limit: usize,
 }
 
@@ -143,6 +144,16 @@ fn parse_queue(s: &str) -> Result<(String, u32), String> {
     Ok((name.to_owned(), priority))
 }
 
+/// The most entries `quarantine --limit` lists per queue.
+const MAX_LIST_LIMIT: usize = 10_000;
+
+fn parse_limit(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| *n <= MAX_LIST_LIMIT)
+        .ok_or_else(|| format!("use a whole number from 0 to {MAX_LIST_LIMIT}"))
+}
+
 fn parse_queue_name(s: &str) -> Result<String, String> {
     crate::names::check_queue_name(s).map_err(|e| e.to_string())?;
     Ok(s.to_owned())
@@ -162,5 +173,15 @@ mod tests {
             "a zero priority would silently drop the queue"
         );
         assert!(parse_queue("a{b}").is_err());
+    }
+
+    #[test]
+    fn the_quarantine_limit_is_bounded() {
+        assert_eq!(parse_limit("0"), Ok(0));
+        assert_eq!(parse_limit("10000"), Ok(10_000));
+        for bad in ["10001", "18446744073709551615", "-1", "ten"] {
+            let error = parse_limit(bad).unwrap_err();
+            assert!(error.contains("0 to 10000"), "{bad}: {error}");
+        }
     }
 }

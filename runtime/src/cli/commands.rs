@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::args::{Command, Connection, EnqueueArgs, SchemaArgs, ValidateArgs, WorkArgs};
-use super::explain::explain;
+use super::explain::{InputFacts, explain};
 use super::quarantine::quarantine;
 use super::stats::stats;
 use super::{App, BoxError};
@@ -109,14 +109,16 @@ fn validate(app: &App, args: &ValidateArgs) -> Result<ExitCode, BoxError> {
         .registry
         .get(&args.task_type)
         .ok_or_else(|| unknown_type(&args.task_type))?;
-    match entry.check_json(&read_json(&args.json)?) {
+    let input = read_json(&args.json)?;
+    match entry.check_json(&input) {
         Ok(_) => {
             println!("ok: valid {} payload", args.task_type);
             Ok(ExitCode::SUCCESS)
         }
         Err(rejection) => {
             println!("{rejection}");
-            for line in explain(&rejection, &args.task_type) {
+            let facts = InputFacts::read(&input, &entry.json_schema());
+            for line in explain(&rejection, &args.task_type, &facts) {
                 println!("  {line}");
             }
             Ok(ExitCode::FAILURE)

@@ -9,6 +9,7 @@ mod stats;
 
 use std::error::Error;
 use std::future::Future;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -94,11 +95,14 @@ impl App {
     }
 }
 
+/// Logs to standard error, coloured only when it is a terminal, so that files and pipes
+/// get plain text.
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }

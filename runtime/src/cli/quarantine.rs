@@ -1,10 +1,15 @@
 //! The `quarantine` command: the newest entries of each queue's quarantine store.
+//!
+//! Entries are listed without their kept `msg` bytes and with texts cut short
+//! ([`Broker::quarantined_without_messages`]), so an entry planted in Redis with a huge
+//! field costs this command little memory. A queue whose store cannot be read gets an
+//! error line and the others are still listed; the command then exits with failure.
 
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
 use super::args::QuarantineArgs;
-use super::stats::registered_queues;
+use super::stats::{registered_queues, unreadable};
 use super::{App, BoxError};
 use crate::broker::redis::RedisBroker;
 use crate::broker::{Broker, QuarantineEntry, QuarantineList};
@@ -19,12 +24,30 @@ pub(super) async fn quarantine(app: &App, args: QuarantineArgs) -> Result<ExitCo
         args.queues
     };
     let mut out = String::new();
+    let mut failed = false;
     for queue in queues {
-        let list = broker.quarantined(&queue, args.limit).await?;
-        render(&mut out, &queue, &list);
+        match broker
+            .quarantined_without_messages(&queue, args.limit)
+            .await
+        {
+            Ok(list) => render(&mut out, &queue, &list),
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(
+                    out,
+                    "queue {:?}: cannot read its quarantine store: {}",
+                    log_name(&queue),
+                    unreadable(&e)
+                );
+            }
+        }
     }
     print!("{out}");
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A `queue` header line with the store's length, then one line per entry, newest first.
@@ -55,7 +78,7 @@ fn line(entry: &QuarantineEntry) -> String {
         quoted(&entry.reason),
         entry.key_id.as_deref().map_or_else(absent, quoted),
         entry.message_len,
-        if entry.message.is_some() { "yes" } else { "no" },
+        if entry.message_kept { "yes" } else { "no" },
     )
 }
 
@@ -75,7 +98,8 @@ mod tests {
             error_msg: "vetted: reason=bad_signature key=k1 len=12".into(),
             key_id: Some("k1".into()),
             message_len: 80,
-            message: Some(vec![1, 2, 3]),
+            message: None,
+            message_kept: true,
         }
     }
 
@@ -84,7 +108,7 @@ mod tests {
         let mut unread = entry("\u{1b}]0;owned\u{7}\nfake");
         unread.task_type = None;
         unread.key_id = None;
-        unread.message = None;
+        unread.message_kept = false;
         let list = QuarantineList {
             len: 7,
             entries: vec![entry("t1"), unread],

@@ -39,6 +39,10 @@ pub enum BuildError {
     /// bound (`#[task(one_time)]` refuses this at compile time).
     #[error("task type `{0}` is one-time but has no `max_age`")]
     OneTimeWithoutMaxAge(&'static str),
+    /// The quarantine alert window is zero, so every quarantine would start a new window
+    /// and the alert would say nothing about a rate.
+    #[error("the quarantine alert window must be longer than zero")]
+    ZeroAlertWindow,
 }
 
 /// Builds a [`Worker`].
@@ -123,6 +127,9 @@ impl WorkerBuilder {
 
     /// Logs an error, once per `window`, when this worker quarantines more than
     /// `threshold` tasks in it (default: 100 per minute).
+    ///
+    /// A `threshold` of 0 alerts on the first quarantine of each window, so at most once
+    /// per `window`. A zero `window` is refused by [`build`](Self::build).
     pub fn quarantine_alert(mut self, threshold: u64, window: Duration) -> Self {
         self.config.quarantine_alert_threshold = threshold;
         self.config.quarantine_alert_window = window;
@@ -133,6 +140,9 @@ impl WorkerBuilder {
     pub fn build(self) -> Result<Worker, BuildError> {
         if let Some(duplicate) = self.duplicate {
             return Err(duplicate.into());
+        }
+        if self.config.quarantine_alert_window.is_zero() {
+            return Err(BuildError::ZeroAlertWindow);
         }
         let entries = self.registry.entries();
         if entries.is_empty() {
@@ -219,5 +229,23 @@ fn identity() -> Identity {
         pid: std::process::id(),
         server_id: uuid::Uuid::new_v4().to_string(),
         started: SystemTime::now(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::memory::MemoryBroker;
+
+    #[test]
+    fn a_zero_alert_window_is_refused() {
+        let builder = WorkerBuilder::new(Arc::new(MemoryBroker::new()));
+        let error = builder
+            .quarantine_alert(5, Duration::ZERO)
+            .build()
+            .err()
+            .expect("a zero window must not build");
+        assert!(matches!(error, BuildError::ZeroAlertWindow), "{error:?}");
+        assert!(error.to_string().contains("longer than zero"));
     }
 }

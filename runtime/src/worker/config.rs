@@ -45,9 +45,10 @@ pub struct WorkerConfig {
     /// type, and their operators look for such tasks in asynq's archive.
     pub quarantine_unknown_task_types: bool,
     /// Quarantines per [`quarantine_alert_window`](Self::quarantine_alert_window) above
-    /// which the worker logs an error, once per window (default 100).
+    /// which the worker logs an error, once per window (default 100); 0 alerts on the
+    /// first quarantine of each window.
     pub quarantine_alert_threshold: u64,
-    /// The window the quarantine alert counts in (default one minute).
+    /// The window the quarantine alert counts in (default one minute); must not be zero.
     pub quarantine_alert_window: Duration,
 }
 

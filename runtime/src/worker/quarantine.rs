@@ -68,7 +68,7 @@ pub(crate) async fn quarantine(
         task_type = ?evidence.task_type.map(log_name),
         reason = rejection.reason.code(),
         key = rejection.key_id.as_deref().unwrap_or(""),
-        len = evidence.len,
+        msg_len = evidence.len,
         fingerprint = rejection.fingerprint.map(|fp| fp.to_string()).unwrap_or_default(),
         "task quarantined"
     );

@@ -166,6 +166,14 @@ impl Broker for RedisBroker {
         quarantine::quarantined(&mut self.conn(), queue, count).await
     }
 
+    async fn quarantined_without_messages(
+        &self,
+        queue: &str,
+        count: usize,
+    ) -> Result<QuarantineList, BrokerError> {
+        quarantine::quarantined_without_messages(&mut self.conn(), queue, count).await
+    }
+
     async fn extend_leases(
         &self,
         queue: &str,

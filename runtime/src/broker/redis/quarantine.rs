@@ -13,7 +13,8 @@ use super::finish::stats_expiry;
 use super::{keys, scripts};
 use crate::broker::quarantine::{entry_fields, entry_from_fields};
 use crate::broker::{
-    BrokerError, QuarantineEntry, QuarantineLimits, QuarantineList, QuarantineNote, TaskRef,
+    BrokerError, MAX_LISTED_TEXT, QuarantineEntry, QuarantineLimits, QuarantineList,
+    QuarantineNote, TaskRef,
 };
 use crate::names::log_name;
 
@@ -60,8 +61,9 @@ pub(crate) async fn quarantine(
     Ok(())
 }
 
-/// One stream entry as Redis returns it: its id and its field and value pairs.
-type StreamEntry = (String, Vec<(String, Vec<u8>)>);
+/// One stream entry as Redis returns it: its id and its field and value pairs, as bytes
+/// because anyone with write access to Redis can add fields that are not UTF-8.
+type StreamEntry = (String, Vec<(Vec<u8>, Vec<u8>)>);
 
 /// `XLEN` and the newest `count` entries (`XREVRANGE … COUNT`).
 pub(crate) async fn quarantined(
@@ -88,12 +90,49 @@ pub(crate) async fn quarantined(
             .await
             .map_err(from_redis)?
     };
-    let entries = raw.into_iter().map(entry).collect();
+    let entries = raw
+        .into_iter()
+        .map(|(entry_id, fields)| entry(entry_id, fields))
+        .collect();
+    Ok(QuarantineList { len, entries })
+}
+
+/// One entry as the listing script returns it: id, flat name and value list, and 1 when
+/// the entry holds a `msg`.
+type ListedEntry = (String, Vec<Vec<u8>>, i64);
+
+/// `XLEN` and the newest `count` entries without their `msg`, texts cut to
+/// [`MAX_LISTED_TEXT`] bytes, by one script.
+pub(crate) async fn quarantined_without_messages(
+    conn: &mut ConnectionManager,
+    queue: &str,
+    count: usize,
+) -> Result<QuarantineList, BrokerError> {
+    let (len, raw): (usize, Vec<ListedEntry>) = scripts::QUARANTINED_WITHOUT_MESSAGES
+        .key(keys::quarantine(queue))
+        .arg(count)
+        .arg(MAX_LISTED_TEXT)
+        .invoke_async(conn)
+        .await
+        .map_err(from_redis)?;
+    let entries = raw
+        .into_iter()
+        .map(|(entry_id, flat, kept)| {
+            let mut pairs = flat.into_iter();
+            let fields = std::iter::from_fn(|| Some((pairs.next()?, pairs.next()?)));
+            let mut entry = entry(entry_id, fields);
+            entry.message_kept = kept == 1;
+            entry
+        })
+        .collect();
     Ok(QuarantineList { len, entries })
 }
 
 /// An entry from its stream id, whose first part is the time in Unix milliseconds.
-fn entry((entry_id, fields): StreamEntry) -> QuarantineEntry {
+fn entry(
+    entry_id: String,
+    fields: impl IntoIterator<Item = (Vec<u8>, Vec<u8>)>,
+) -> QuarantineEntry {
     let millis = entry_id
         .split('-')
         .next()

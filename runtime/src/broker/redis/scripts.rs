@@ -84,3 +84,7 @@ script!(
     /// vetted's shared counters: add a worker's counts, bounding the names per hash.
     ADD_COUNTERS = "add_counters"
 );
+script!(
+    /// The newest quarantine entries without their `msg` bytes, texts cut short.
+    QUARANTINED_WITHOUT_MESSAGES = "quarantined_without_messages"
+);
