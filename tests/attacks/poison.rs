@@ -159,3 +159,46 @@ async fn recovery_retries_a_crashed_task_as_asynq_does_and_it_then_runs() {
     worker.stop().await;
     arena.assert_handled_once(&[&crashed]);
 }
+
+/// Plants `id` in `pending` with a task key that holds a string instead of a hash.
+fn plant_string_task(arena: &Arena, id: &str) {
+    let _: () = arena.redis().set(task_key("default", id), "x").unwrap();
+    arena.push_pending_id("default", id);
+}
+
+#[tokio::test]
+async fn keys_of_another_type_never_freeze_a_queue() {
+    let arena = Arena::start().await;
+    let mut legit = vec![arena.legit().await];
+    plant_string_task(&arena, "w-string");
+    legit.push(arena.legit().await);
+    // A hash naming a group whose key is a string.
+    arena.plant_bytes("default", "w-group", &garbage_message());
+    let mut redis = arena.redis();
+    let _: () = redis
+        .hset(task_key("default", "w-group"), "group", "evil")
+        .unwrap();
+    let _: () = redis.set("asynq:{default}:g:evil", "x").unwrap();
+    legit.push(arena.legit().await);
+    // A string under an active id whose lease ran out.
+    arena.plant_active("default", "w-leased", None, 1);
+    let _: () = redis.set(task_key("default", "w-leased"), "x").unwrap();
+
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("recovery of the expired lease", |redis| {
+            redis.zcard::<_, usize>("asynq:{default}:lease").unwrap_or(1) == 0
+        })
+        .await;
+    arena.wait_settled().await;
+    assert!(worker.is_running(), "the worker survived");
+    worker.stop().await;
+
+    arena.assert_dropped("default", "w-string");
+    arena.assert_quarantined("default", "w-group", "malformed_message");
+    arena.assert_dropped("default", "w-leased");
+    let group: String = redis.get("asynq:{default}:g:evil").unwrap();
+    assert_eq!(group, "x", "a key vetted does not own is left alone");
+    let legit: Vec<&str> = legit.iter().map(String::as_str).collect();
+    arena.assert_handled_once(&legit);
+}
