@@ -11,6 +11,9 @@
 //!   a stub hash for it;
 //! - requeue and reschedule move an id whose hash is gone without creating a stub
 //!   hash for it;
+//! - the calls that finish or send back an active task go by the `active` list alone:
+//!   a missing lease entry (asynq#1144) is no error, where asynq's scripts take the id
+//!   out of `active` and then fail with `NOT FOUND`, leaving the task in no list;
 //! - [`quarantine`](crate::broker::Broker::quarantine) deletes a task refused before its
 //!   sender was proven and records it in a stream of vetted's own instead of asynq's
 //!   archive, which a flood of forged tasks could otherwise push real tasks out of.
