@@ -6,7 +6,9 @@
 use std::time::{Duration, SystemTime};
 
 use redis::Commands;
-use vetted::broker::{Broker, TaskRef};
+use vetted::broker::{Broker, BrokerError, QuarantineLimits, QuarantineNote, TaskRef};
+use vetted::reason::{Reason, Rejection};
+use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
 use vetted_tests::redis_fixtures::{Fixture, message};
 
 fn task<'a>(queue: &'a str, id: &'a str) -> TaskRef<'a> {
@@ -21,12 +23,18 @@ fn in_secs(secs: u64) -> SystemTime {
 async fn forward_due_carries_on_past_keys_of_another_type() {
     let mut f = Fixture::start().await;
     let _: () = f.redis.set("asynq:{default}:t:s-string", "x").unwrap();
-    let _: () = f.redis.zadd("asynq:{default}:scheduled", "s-string", 1).unwrap();
+    let _: () = f
+        .redis
+        .zadd("asynq:{default}:scheduled", "s-string", 1)
+        .unwrap();
     f.broker
         .enqueue(&message("default", "s-group"), Some(in_secs(60)))
         .await
         .unwrap();
-    let _: () = f.redis.hset("asynq:{default}:t:s-group", "group", "evil").unwrap();
+    let _: () = f
+        .redis
+        .hset("asynq:{default}:t:s-group", "group", "evil")
+        .unwrap();
     let _: () = f.redis.set("asynq:{default}:g:evil", "x").unwrap();
 
     let moved = f.broker.forward_due("default", in_secs(120)).await.unwrap();
@@ -90,4 +98,81 @@ async fn mark_complete_of_an_id_already_completed_changes_nothing() {
     assert!(result.is_err(), "{result:?}");
     f.assert_only_active("default", "t1");
     assert_eq!(f.state("default", "t1").as_deref(), Some("active"));
+}
+
+/// Adds an entry with the given id to `default`'s quarantine stream.
+fn add_entry(f: &mut Fixture, entry_id: &str) {
+    let _: String = redis::cmd("XADD")
+        .arg(quarantine_key("default"))
+        .arg(entry_id)
+        .arg("task_id")
+        .arg("old")
+        .query(&mut f.redis)
+        .unwrap();
+}
+
+/// Quarantines the active task `t1` of `default` as malformed.
+async fn quarantine_t1(f: &Fixture, limits: &QuarantineLimits) -> Result<(), BrokerError> {
+    let rejection = Rejection::new(Reason::MalformedMessage);
+    let note = QuarantineNote {
+        rejection: &rejection,
+        task_type: None,
+        message_len: 0,
+        message: None,
+    };
+    f.broker
+        .quarantine(task("default", "t1"), &note, limits)
+        .await
+}
+
+#[tokio::test]
+async fn quarantine_into_an_exhausted_stream_keeps_the_task_active() {
+    let mut f = Fixture::start().await;
+    f.enqueue_and_take("default", "t1").await;
+    add_entry(&mut f, "18446744073709551615-18446744073709551615");
+
+    let result = quarantine_t1(&f, &QuarantineLimits::default()).await;
+
+    assert!(
+        matches!(result, Err(BrokerError::Unavailable(_))),
+        "{result:?}"
+    );
+    f.assert_only_active("default", "t1");
+    assert!(f.task_exists("default", "t1"));
+    assert_eq!(f.counter("asynq:{default}:processed"), None);
+    assert_eq!(read_quarantine(&mut f.redis, "default").len(), 1);
+}
+
+#[tokio::test]
+async fn quarantine_with_the_largest_entry_limit_works() {
+    let mut f = Fixture::start().await;
+    f.enqueue_and_take("default", "t1").await;
+    let limits = QuarantineLimits {
+        max_entries: usize::MAX,
+        ..QuarantineLimits::default()
+    };
+
+    quarantine_t1(&f, &limits).await.unwrap();
+
+    assert!(!f.task_exists("default", "t1"));
+    assert!(f.list("default", "active").is_empty());
+    assert_eq!(read_quarantine(&mut f.redis, "default").len(), 1);
+}
+
+#[tokio::test]
+async fn quarantine_after_an_entry_from_the_far_future_skips_the_age_trim() {
+    let mut f = Fixture::start().await;
+    f.enqueue_and_take("default", "t1").await;
+    add_entry(&mut f, "9300000000000000000-0");
+
+    quarantine_t1(&f, &QuarantineLimits::default())
+        .await
+        .unwrap();
+
+    assert!(!f.task_exists("default", "t1"));
+    assert!(f.list("default", "active").is_empty());
+    assert_eq!(f.counter("asynq:{default}:processed").as_deref(), Some("1"));
+    let entries = read_quarantine(&mut f.redis, "default");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1].task_id(), "t1");
 }

@@ -187,7 +187,10 @@ async fn keys_of_another_type_never_freeze_a_queue() {
     let worker = arena.spawn(arena.builder().configure(fast_recovery));
     arena
         .wait_for("recovery of the expired lease", |redis| {
-            redis.zcard::<_, usize>("asynq:{default}:lease").unwrap_or(1) == 0
+            redis
+                .zcard::<_, usize>("asynq:{default}:lease")
+                .unwrap_or(1)
+                == 0
         })
         .await;
     arena.wait_settled().await;

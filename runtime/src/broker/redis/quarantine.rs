@@ -42,7 +42,7 @@ pub(crate) async fn quarantine(
         .key(keys::processed_total(queue))
         .key(keys::failed_total(queue))
         .arg(id)
-        .arg(limits.max_entries.max(1))
+        .arg(max_entries(limits))
         .arg(max_age_ms)
         .arg(stats_expiry(now))
         .arg(MAX_INT64);
@@ -58,6 +58,12 @@ pub(crate) async fn quarantine(
     };
     debug!(queue = ?log_name(queue), task_id = ?log_name(id), outcome, "task quarantined");
     Ok(())
+}
+
+/// `MAXLEN` for the stream: at least 1, and at most `i64::MAX`, the largest count Redis
+/// takes.
+fn max_entries(limits: &QuarantineLimits) -> i64 {
+    i64::try_from(limits.max_entries.max(1)).unwrap_or(i64::MAX)
 }
 
 /// One stream entry as Redis returns it: its id and its field and value pairs.
