@@ -3,10 +3,13 @@
 //! whatever a script wrote before a command failed, so each script must either check
 //! first or carry on past the failure; none may lose a task or block a queue.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use redis::Commands;
-use vetted::broker::{Broker, BrokerError, QuarantineLimits, QuarantineNote, TaskRef};
+use vetted::broker::{
+    Broker, BrokerError, CounterSnapshot, QuarantineLimits, QuarantineNote, TaskRef,
+};
 use vetted::reason::{Reason, Rejection};
 use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
 use vetted_tests::redis_fixtures::{Fixture, message};
@@ -175,4 +178,32 @@ async fn quarantine_after_an_entry_from_the_far_future_skips_the_age_trim() {
     let entries = read_quarantine(&mut f.redis, "default");
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1].task_id(), "t1");
+}
+
+fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect()
+}
+
+#[tokio::test]
+async fn a_corrupted_counter_field_never_fails_a_flush() {
+    let mut f = Fixture::start().await;
+    let by_key = "vetted:{stats}:verified_by_key";
+    let _: () = f.redis.hset(by_key, "k1", "garbage").unwrap();
+    let _: () = f.redis.hset(by_key, "k3", i64::MAX).unwrap();
+    let delta = CounterSnapshot {
+        rejected: counts(&[("unsigned", 1)]),
+        rejected_by_key: counts(&[("k0", 4)]),
+        verified_by_key: counts(&[("k1", 2), ("k2", 3), ("k3", 1)]),
+    };
+
+    for _ in 0..2 {
+        f.broker.add_counters(&delta).await.unwrap();
+    }
+
+    let stored = f.broker.counters().await.unwrap();
+    assert_eq!(stored.rejected, counts(&[("unsigned", 2)]));
+    assert_eq!(stored.rejected_by_key, counts(&[("k0", 8)]));
+    let max = i64::MAX.unsigned_abs();
+    let verified = counts(&[("k1", 4), ("k2", 6), ("k3", max)]);
+    assert_eq!(stored.verified_by_key, verified);
 }
