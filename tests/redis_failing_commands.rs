@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 
 use redis::Commands;
 use vetted::broker::{
-    Broker, BrokerError, CounterSnapshot, QuarantineLimits, QuarantineNote, TaskRef,
+    Broker, BrokerError, CounterSnapshot, Dequeued, QuarantineLimits, QuarantineNote, TaskRef,
 };
 use vetted::reason::{Reason, Rejection};
 use vetted_tests::quarantine_stream::{quarantine_key, read_quarantine};
@@ -206,4 +206,28 @@ async fn a_corrupted_counter_field_never_fails_a_flush() {
     let max = i64::MAX.unsigned_abs();
     let verified = counts(&[("k1", 4), ("k2", 6), ("k3", max)]);
     assert_eq!(stored.verified_by_key, verified);
+}
+
+#[tokio::test]
+async fn dequeue_quarantines_an_id_that_is_not_utf8_and_takes_the_next() {
+    let mut f = Fixture::start().await;
+    let bad: &[u8] = b"\xff\xfe-bad";
+    let key = [b"asynq:{default}:t:".as_slice(), bad].concat();
+    let _: () = f.redis.hset(&key, "msg", "x").unwrap();
+    let _: () = f.redis.lpush("asynq:{default}:pending", bad).unwrap();
+    f.enqueue("default", "t1").await;
+
+    let taken = f.take(&["default"]).await;
+
+    assert!(
+        matches!(&taken, Some(Dequeued::Task { id, .. }) if id == "t1"),
+        "{taken:?}"
+    );
+    f.assert_only_active("default", "t1");
+    let exists: bool = f.redis.exists(&key).unwrap();
+    assert!(!exists, "the hash under the raw id is deleted");
+    let entries = read_quarantine(&mut f.redis, "default");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].task_id(), "\u{fffd}\u{fffd}-bad");
+    assert_eq!(entries[0].fields["msg"], b"x");
 }
