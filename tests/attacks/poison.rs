@@ -10,7 +10,7 @@ use redis::Commands;
 use vetted::wire::TaskMessage;
 use vetted::worker::WorkerConfig;
 use vetted_tests::attack::{
-    Arena, CANARY, garbage_message, hostile_label, note_json, signed, task_key,
+    Arena, CANARY, capture, garbage_message, hostile_label, note_json, signed, task_key,
 };
 
 /// A note signed by the worker's own key, under `id`, claiming `queue`.
@@ -170,4 +170,104 @@ async fn recovery_retries_a_crashed_task_as_asynq_does_and_it_then_runs() {
     arena.wait_settled().await;
     worker.stop().await;
     arena.assert_handled_once(&[&crashed]);
+}
+
+/// Plants `id` in `pending` with a task key that holds a string instead of a hash.
+fn plant_string_task(arena: &Arena, id: &str) {
+    let _: () = arena.redis().set(task_key("default", id), "x").unwrap();
+    arena.push_pending_id("default", id);
+}
+
+#[tokio::test]
+async fn keys_of_another_type_never_freeze_a_queue() {
+    let arena = Arena::start().await;
+    let mut legit = vec![arena.legit().await];
+    plant_string_task(&arena, "w-string");
+    legit.push(arena.legit().await);
+    // A hash naming a group whose key is a string.
+    arena.plant_bytes("default", "w-group", &garbage_message());
+    let mut redis = arena.redis();
+    let _: () = redis
+        .hset(task_key("default", "w-group"), "group", "evil")
+        .unwrap();
+    let _: () = redis.set("asynq:{default}:g:evil", "x").unwrap();
+    legit.push(arena.legit().await);
+    // A string under an active id whose lease ran out.
+    arena.plant_active("default", "w-leased", None, 1);
+    let _: () = redis.set(task_key("default", "w-leased"), "x").unwrap();
+
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("recovery of the expired lease", |redis| {
+            redis
+                .zcard::<_, usize>("asynq:{default}:lease")
+                .unwrap_or(1)
+                == 0
+        })
+        .await;
+    arena.wait_settled().await;
+    assert!(worker.is_running(), "the worker survived");
+    worker.stop().await;
+
+    arena.assert_dropped("default", "w-string");
+    arena.assert_quarantined("default", "w-group", "malformed_message");
+    arena.assert_dropped("default", "w-leased");
+    let group: String = redis.get("asynq:{default}:g:evil").unwrap();
+    assert_eq!(group, "x", "a key vetted does not own is left alone");
+    let legit: Vec<&str> = legit.iter().map(String::as_str).collect();
+    arena.assert_handled_once(&legit);
+}
+
+/// `asynq:{default}:t:` followed by `id`, which need not be UTF-8.
+fn raw_task_key(id: &[u8]) -> Vec<u8> {
+    [b"asynq:{default}:t:".as_slice(), id].concat()
+}
+
+#[tokio::test]
+async fn ids_that_are_not_utf8_leave_pending_and_active_for_good() {
+    let arena = Arena::start().await;
+    let mut redis = arena.redis();
+    let mut legit = vec![arena.legit().await];
+    let pending_id: &[u8] = b"\xff\xfe-pending";
+    let _: () = redis.hset(raw_task_key(pending_id), "msg", "x").unwrap();
+    let _: () = redis.lpush("asynq:{default}:pending", pending_id).unwrap();
+    legit.push(arena.legit().await);
+    let active_id: &[u8] = b"\xc3-active";
+    let _: () = redis.lpush("asynq:{default}:active", active_id).unwrap();
+    let _: () = redis.zadd("asynq:{default}:lease", active_id, 1).unwrap();
+    let _: () = redis.hset(raw_task_key(active_id), "msg", "y").unwrap();
+
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("recovery of the expired lease", |redis| {
+            redis
+                .zcard::<_, usize>("asynq:{default}:lease")
+                .unwrap_or(1)
+                == 0
+        })
+        .await;
+    arena.wait_settled().await;
+    // A few more recovery passes, which must find nothing left.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert!(worker.is_running(), "the worker survived");
+    worker.stop().await;
+
+    for (id, lossy) in [
+        (pending_id, "\u{fffd}\u{fffd}-pending"),
+        (active_id, "\u{fffd}-active"),
+    ] {
+        let exists: bool = redis.exists(raw_task_key(id)).unwrap();
+        assert!(!exists, "{lossy}: hash deleted");
+        let entry = arena.quarantine_entry("default", lossy);
+        assert_eq!(entry.text("reason").as_deref(), Some("malformed_message"));
+    }
+    assert_eq!(redis.zcard::<_, usize>("asynq:{default}:lease").unwrap(), 0);
+    let not_found = capture::log_lines_with("task not found");
+    let lossy: Vec<&String> = not_found
+        .iter()
+        .filter(|l| l.contains('\u{fffd}'))
+        .collect();
+    assert!(lossy.is_empty(), "{lossy:?}");
+    let legit: Vec<&str> = legit.iter().map(String::as_str).collect();
+    arena.assert_handled_once(&legit);
 }

@@ -105,7 +105,7 @@ impl Store {
     ) -> Result<(), BrokerError> {
         let queue = self.queue_of(task)?;
         // Redis finds the task not active before it finds it already completed.
-        if !queue.is_active(task.id) {
+        if !queue.in_active_list(task.id) {
             return Err(BrokerError::NotFound);
         }
         if queue.completed.contains(task.id) {

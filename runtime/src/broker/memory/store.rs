@@ -151,11 +151,6 @@ impl QueueData {
         self.active.iter().any(|active| active == id)
     }
 
-    /// Whether `id` is active: in the `active` list and in `lease`.
-    pub(super) fn is_active(&self, id: &str) -> bool {
-        self.in_active_list(id) && self.lease.contains(id)
-    }
-
     /// Where the task `id` is held, if anywhere, checked in [`HeldIn::ALL`] order.
     pub(super) fn held_in(&self, id: &str) -> Option<HeldIn> {
         if self.lease.contains(id) {
@@ -176,9 +171,9 @@ impl QueueData {
     }
 
     /// Takes `id` out of `active` and `lease`, or fails with `NotFound`, changing nothing,
-    /// when either does not hold it.
+    /// when `active` does not hold it. A missing lease entry is no error, as on Redis.
     pub(super) fn take_active(&mut self, id: &str) -> Result<(), BrokerError> {
-        if !self.is_active(id) {
+        if !self.in_active_list(id) {
             return Err(BrokerError::NotFound);
         }
         self.active.retain(|active| active != id);

@@ -9,6 +9,7 @@ use tracing::debug;
 
 use super::clock::{unix_nanos, unix_secs};
 use super::error::from_redis;
+use super::unreadable::{RawTask, quarantine_unreadable};
 use super::{keys, scripts};
 use crate::broker::{BrokerError, ExpiredLease};
 
@@ -69,7 +70,9 @@ pub(crate) async fn forward_due(
 }
 
 /// Lists expired leases (§5.15), giving a lease to active ids that have none and
-/// reading only the messages that are at most `max_message_bytes` long.
+/// reading only the messages that are at most `max_message_bytes` long. An id that is
+/// not UTF-8 is quarantined here instead of listed (see [`super::unreadable`]); when
+/// that fails, it is left for a later pass.
 pub(crate) async fn expired_leases(
     conn: &mut ConnectionManager,
     queue: &str,
@@ -86,11 +89,30 @@ pub(crate) async fn expired_leases(
         .invoke_async(conn)
         .await
         .map_err(from_redis)?;
-    reply.into_iter().map(parse_expired).collect()
+    let mut listed = Vec::with_capacity(reply.len());
+    for entry in reply {
+        let found = parse_expired(entry)?;
+        match String::from_utf8(found.id) {
+            Ok(id) => listed.push(ExpiredLease {
+                id,
+                message: found.message,
+                len: found.len,
+            }),
+            Err(e) => {
+                let raw = RawTask {
+                    id: e.into_bytes(),
+                    ..found
+                };
+                // Logged inside; on failure the id stays active for the next pass.
+                let _ = quarantine_unreadable(conn, queue, &raw).await;
+            }
+        }
+    }
+    Ok(listed)
 }
 
-/// Reads one `{id, len, msg or nil}` entry.
-fn parse_expired(entry: Value) -> Result<ExpiredLease, BrokerError> {
+/// Reads one `{id, len, msg or nil}` entry, keeping the id as bytes.
+fn parse_expired(entry: Value) -> Result<RawTask, BrokerError> {
     let malformed = || BrokerError::Unavailable("unexpected expired-lease reply".into());
     let Value::Array(items) = entry else {
         return Err(malformed());
@@ -105,8 +127,8 @@ fn parse_expired(entry: Value) -> Result<ExpiredLease, BrokerError> {
         | [Value::BulkString(id), Value::Int(len), Value::Nil] => (id, len, None),
         _ => return Err(malformed()),
     };
-    Ok(ExpiredLease {
-        id: String::from_utf8_lossy(id).into_owned(),
+    Ok(RawTask {
+        id: id.clone(),
         message,
         len: usize::try_from(*len).map_err(|_| malformed())?,
     })

@@ -11,6 +11,12 @@
 //!   a stub hash for it;
 //! - requeue and reschedule move an id whose hash is gone without creating a stub
 //!   hash for it;
+//! - the calls that finish or send back an active task go by the `active` list alone:
+//!   a missing lease entry (asynq#1144) is no error, where asynq's scripts take the id
+//!   out of `active` and then fail with `NOT FOUND`, leaving the task in no list;
+//! - a task id that is not UTF-8, met at dequeue or in lease recovery, is quarantined
+//!   by the broker itself by its raw bytes and never reported, since a
+//!   [`TaskRef`] can only name text ids;
 //! - [`quarantine`](crate::broker::Broker::quarantine) deletes a task refused before its
 //!   sender was proven and records it in a stream of vetted's own instead of asynq's
 //!   archive, which a flood of forged tasks could otherwise push real tasks out of.
@@ -56,6 +62,7 @@ mod maintenance;
 mod quarantine;
 mod recover;
 mod scripts;
+mod unreadable;
 
 /// A broker on Redis, compatible with Go asynq v0.26 servers, clients and tools.
 ///

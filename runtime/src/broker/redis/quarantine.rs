@@ -26,15 +26,27 @@ pub(crate) async fn quarantine(
     note: &QuarantineNote<'_>,
     limits: &QuarantineLimits,
 ) -> Result<(), BrokerError> {
+    quarantine_id_bytes(conn, task.queue, task.id.as_bytes(), note, limits).await
+}
+
+/// [`quarantine`] for an id given as the bytes Redis holds, which need not be UTF-8;
+/// the stream entry names it with invalid bytes replaced.
+pub(crate) async fn quarantine_id_bytes(
+    conn: &mut ConnectionManager,
+    queue: &str,
+    id: &[u8],
+    note: &QuarantineNote<'_>,
+    limits: &QuarantineLimits,
+) -> Result<(), BrokerError> {
     let now = SystemTime::now();
-    let TaskRef { queue, id } = task;
     let date = utc_date(now);
+    let text_id = String::from_utf8_lossy(id);
     // Lua numbers are doubles: an age beyond 2^53 ms (285,000 years) is as good as none.
     let max_age_ms = u64::try_from(limits.max_age.as_millis())
         .unwrap_or(u64::MAX)
         .min(1 << 53);
     let mut call = scripts::QUARANTINE.prepare_invoke();
-    call.key(keys::task(queue, id))
+    call.key([keys::task_key_prefix(queue).as_bytes(), id].concat())
         .key(keys::active(queue))
         .key(keys::lease(queue))
         .key(keys::quarantine(queue))
@@ -43,11 +55,11 @@ pub(crate) async fn quarantine(
         .key(keys::processed_total(queue))
         .key(keys::failed_total(queue))
         .arg(id)
-        .arg(limits.max_entries.max(1))
+        .arg(max_entries(limits))
         .arg(max_age_ms)
         .arg(stats_expiry(now))
         .arg(MAX_INT64);
-    for (name, value) in entry_fields(id, note, limits) {
+    for (name, value) in entry_fields(&text_id, note, limits) {
         call.arg(name).arg(value.as_ref());
     }
     let reply: i64 = call.invoke_async(conn).await.map_err(from_redis)?;
@@ -57,8 +69,14 @@ pub(crate) async fn quarantine(
         2 => "no record",
         other => return Err(unexpected_reply(other)),
     };
-    debug!(queue = ?log_name(queue), task_id = ?log_name(id), outcome, "task quarantined");
+    debug!(queue = ?log_name(queue), task_id = ?log_name(&text_id), outcome, "task quarantined");
     Ok(())
+}
+
+/// `MAXLEN` for the stream: at least 1, and at most `i64::MAX`, the largest count Redis
+/// takes.
+fn max_entries(limits: &QuarantineLimits) -> i64 {
+    i64::try_from(limits.max_entries.max(1)).unwrap_or(i64::MAX)
 }
 
 /// One stream entry as Redis returns it: its id and its field and value pairs, as bytes

@@ -7,7 +7,10 @@
 -- Returns nil when paused or empty, else {kind, id[, extra]}:
 --   {1, id, msg} a task; {2, id, length} msg over the cap; {3, id} no hash or no msg;
 --   {4, id, place} a stray copy, where place names what holds the task.
--- Kinds 1 to 3 leave the id active and leased; a missing hash is not recreated.
+-- Kinds 1 to 3 leave the id active and leased; a missing hash is not recreated. A task
+-- key of another type counts as no hash and is left as it is, and a group key of
+-- another type holds no task: neither may fail the script, or the id would stay at the
+-- tail of pending and block the queue for good.
 -- Kind 4 pops the copy from pending and writes nothing else: the holder's active entry,
 -- lease and hash stay as they were.
 if redis.call("EXISTS", KEYS[2]) == 1 then
@@ -18,6 +21,15 @@ if not id then
   return nil
 end
 local key = ARGV[2] .. id
+local is_hash = redis.call("TYPE", key).ok == "hash"
+local function in_group()
+  local group = is_hash and redis.call("HGET", key, "group")
+  if not group or group == "" then
+    return false
+  end
+  local group_key = ARGV[4] .. group
+  return redis.call("TYPE", group_key).ok == "zset" and redis.call("ZSCORE", group_key, id)
+end
 local function held_in()
   if redis.call("ZSCORE", KEYS[4], id) then
     return "lease"
@@ -31,8 +43,7 @@ local function held_in()
       return place
     end
   end
-  local group = redis.call("HGET", key, "group")
-  if group and group ~= "" and redis.call("ZSCORE", ARGV[4] .. group, id) then
+  if in_group() then
     return "aggregating"
   end
   return nil
@@ -44,7 +55,7 @@ if place then
 end
 redis.call("RPOPLPUSH", KEYS[1], KEYS[3])
 redis.call("ZADD", KEYS[4], ARGV[1], id)
-if redis.call("EXISTS", key) == 0 then
+if not is_hash then
   return {3, id}
 end
 redis.call("HSET", key, "state", "active")
