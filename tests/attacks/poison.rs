@@ -35,6 +35,24 @@ fn oversize_note(arena: &Arena, id: &str, bytes: usize) -> Vec<u8> {
     message.encode()
 }
 
+/// Runs a worker with fast lease recovery until no lease is left and nothing moves, then
+/// for `linger` more, and checks it is still running before it stops.
+async fn run_until_leases_recovered(arena: &Arena, linger: Duration) {
+    let worker = arena.spawn(arena.builder().configure(fast_recovery));
+    arena
+        .wait_for("recovery of every expired lease", |redis| {
+            redis
+                .zcard::<_, usize>("asynq:{default}:lease")
+                .unwrap_or(1)
+                == 0
+        })
+        .await;
+    arena.wait_settled().await;
+    tokio::time::sleep(linger).await;
+    assert!(worker.is_running(), "the worker survived");
+    worker.stop().await;
+}
+
 fn fast_recovery(config: &mut WorkerConfig) {
     config.lease_duration = Duration::from_secs(2);
     config.lease_extend_interval = Duration::from_millis(300);
@@ -196,18 +214,7 @@ async fn keys_of_another_type_never_freeze_a_queue() {
     arena.plant_active("default", "w-leased", None, 1);
     let _: () = redis.set(task_key("default", "w-leased"), "x").unwrap();
 
-    let worker = arena.spawn(arena.builder().configure(fast_recovery));
-    arena
-        .wait_for("recovery of the expired lease", |redis| {
-            redis
-                .zcard::<_, usize>("asynq:{default}:lease")
-                .unwrap_or(1)
-                == 0
-        })
-        .await;
-    arena.wait_settled().await;
-    assert!(worker.is_running(), "the worker survived");
-    worker.stop().await;
+    run_until_leases_recovered(&arena, Duration::ZERO).await;
 
     arena.assert_dropped("default", "w-string");
     arena.assert_quarantined("default", "w-group", "malformed_message");
@@ -237,20 +244,8 @@ async fn ids_that_are_not_utf8_leave_pending_and_active_for_good() {
     let _: () = redis.zadd("asynq:{default}:lease", active_id, 1).unwrap();
     let _: () = redis.hset(raw_task_key(active_id), "msg", "y").unwrap();
 
-    let worker = arena.spawn(arena.builder().configure(fast_recovery));
-    arena
-        .wait_for("recovery of the expired lease", |redis| {
-            redis
-                .zcard::<_, usize>("asynq:{default}:lease")
-                .unwrap_or(1)
-                == 0
-        })
-        .await;
-    arena.wait_settled().await;
-    // A few more recovery passes, which must find nothing left.
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    assert!(worker.is_running(), "the worker survived");
-    worker.stop().await;
+    // A few more recovery passes after it, which must find nothing left.
+    run_until_leases_recovered(&arena, Duration::from_millis(400)).await;
 
     for (id, lossy) in [
         (pending_id, "\u{fffd}\u{fffd}-pending"),
