@@ -231,3 +231,49 @@ async fn dequeue_quarantines_an_id_that_is_not_utf8_and_takes_the_next() {
     assert_eq!(entries[0].task_id(), "\u{fffd}\u{fffd}-bad");
     assert_eq!(entries[0].fields["msg"], b"x");
 }
+
+#[tokio::test]
+async fn dequeue_serves_a_queue_whose_waiting_sets_hold_another_type() {
+    let mut f = Fixture::start().await;
+    for set in ["scheduled", "retry", "archived", "completed"] {
+        let _: () = f
+            .redis
+            .set(format!("asynq:{{default}}:{set}"), "x")
+            .unwrap();
+    }
+    f.enqueue("default", "t1").await;
+
+    let taken = f
+        .broker
+        .dequeue(&["default".to_owned()], in_secs(30), 1 << 20)
+        .await
+        .unwrap();
+
+    assert!(
+        matches!(&taken, Some(Dequeued::Task { id, .. }) if id == "t1"),
+        "{taken:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_broken_queue_is_named_and_the_next_queue_is_still_served() {
+    let mut f = Fixture::start().await;
+    f.enqueue("broken", "b1").await;
+    let _: () = f.redis.set("asynq:{broken}:active", "x").unwrap();
+    f.enqueue("default", "t1").await;
+    let queues = ["broken".to_owned(), "default".to_owned()];
+
+    let taken = f.broker.dequeue(&queues, in_secs(30), 1 << 20).await;
+    assert!(
+        matches!(&taken, Ok(Some(Dequeued::Task { id, .. })) if id == "t1"),
+        "{taken:?}"
+    );
+
+    let again = f.broker.dequeue(&queues, in_secs(30), 1 << 20).await;
+    match again {
+        Err(BrokerError::Unavailable(text)) => {
+            assert!(text.starts_with("queue \"broken\": "), "{text}")
+        }
+        other => panic!("expected the broken queue's error, got {other:?}"),
+    }
+}

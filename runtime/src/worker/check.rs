@@ -109,7 +109,7 @@ impl Checker {
     /// a signature header that verifies under the key ring (a key holder sent it, maybe for
     /// a worker elsewhere) gives its claims and key id, anything else gives none.
     fn refuse_unknown_type(&self, message: TaskMessage) -> Box<Refused> {
-        let mut rejection = Rejection::new(Reason::UnknownTaskType);
+        let mut rejection = Rejection::new(Reason::UnknownTaskType).with_len(message.payload.len());
         let claims = self.verified_claims(&message);
         if let Some(claims) = &claims {
             rejection.key_id = Some(claims.key_id.clone());

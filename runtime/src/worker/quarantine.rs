@@ -62,6 +62,23 @@ pub(crate) async fn quarantine(
         shared.checker.fingerprint(&mut rejection, bytes);
     }
     let rejection = &rejection;
+    let note = QuarantineNote {
+        rejection,
+        task_type: evidence.task_type,
+        message_len: evidence.len,
+        message: evidence.raw,
+    };
+    let limits = &shared.config.quarantine_limits;
+    if let Err(e) = shared.broker.quarantine(task, &note, limits).await {
+        tracing::warn!(
+            task_id = ?log_name(task.id),
+            queue = ?log_name(task.queue),
+            reason = rejection.reason.code(),
+            error = %e,
+            "quarantine failed"
+        );
+        return Err(e);
+    }
     tracing::warn!(
         task_id = ?log_name(task.id),
         queue = ?log_name(task.queue),
@@ -72,14 +89,6 @@ pub(crate) async fn quarantine(
         fingerprint = rejection.fingerprint.map(|fp| fp.to_string()).unwrap_or_default(),
         "task quarantined"
     );
-    let note = QuarantineNote {
-        rejection,
-        task_type: evidence.task_type,
-        message_len: evidence.len,
-        message: evidence.raw,
-    };
-    let limits = &shared.config.quarantine_limits;
-    shared.broker.quarantine(task, &note, limits).await?;
     shared
         .counters
         .record(rejection.reason, rejection.key_id.as_deref());

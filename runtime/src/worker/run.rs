@@ -10,7 +10,8 @@ use tokio::task::JoinSet;
 use super::outcome::Processed;
 use super::process::process;
 use super::{Shared, Worker, background};
-use crate::broker::{BrokerError, Dequeued};
+use crate::broker::{BrokerError, Dequeued, TaskRef};
+use crate::names::log_name;
 
 impl Worker {
     /// Runs until `shutdown` completes, then stops taking tasks, waits up to the shutdown
@@ -123,8 +124,10 @@ async fn take_tasks(shared: &Arc<Shared>) -> JoinSet<()> {
                 let shared = shared.clone();
                 tasks.spawn(async move {
                     let _slot = permit;
+                    let TaskRef { queue, id } = dequeued.task();
+                    let (queue, id) = (queue.to_owned(), id.to_owned());
                     if let Err(e) = process(&shared, dequeued).await {
-                        tracing::warn!(error = %e, "could not record task outcome");
+                        tracing::warn!(task_id = ?log_name(&id), queue = ?log_name(&queue), error = %e, "could not record task outcome");
                     }
                 });
             }

@@ -22,23 +22,51 @@ pub(crate) async fn dequeue(
     lease_until: SystemTime,
     max_message_bytes: usize,
 ) -> Result<Option<Dequeued>, BrokerError> {
+    let mut failure = None;
     for queue in queues {
-        loop {
-            let reply = take(conn, queue, lease_until, max_message_bytes).await?;
-            let Some((id, found)) = parse_reply(reply)? else {
-                break;
-            };
-            match readable(id, found) {
-                Ok((id, found)) => {
-                    let dequeued = found.into_dequeued(queue, id);
-                    log(&dequeued);
-                    return Ok(Some(dequeued));
-                }
-                Err(unreadable) => quarantine_unreadable(conn, queue, &unreadable).await?,
+        match take_from(conn, queue, lease_until, max_message_bytes).await {
+            Ok(Some(dequeued)) => return Ok(Some(dequeued)),
+            Ok(None) => {}
+            Err(e) => {
+                failure.get_or_insert(named(queue, e));
             }
         }
     }
-    Ok(None)
+    failure.map_or(Ok(None), Err)
+}
+
+/// The next usable task of one queue, quarantining ids that are not UTF-8 on the way.
+async fn take_from(
+    conn: &mut ConnectionManager,
+    queue: &str,
+    lease_until: SystemTime,
+    max_message_bytes: usize,
+) -> Result<Option<Dequeued>, BrokerError> {
+    loop {
+        let reply = take(conn, queue, lease_until, max_message_bytes).await?;
+        let Some((id, found)) = parse_reply(reply)? else {
+            return Ok(None);
+        };
+        match readable(id, found) {
+            Ok((id, found)) => {
+                let dequeued = found.into_dequeued(queue, id);
+                log(&dequeued);
+                return Ok(Some(dequeued));
+            }
+            Err(unreadable) => quarantine_unreadable(conn, queue, &unreadable).await?,
+        }
+    }
+}
+
+/// `error` with the queue it came from, so that one broken queue is named in the log
+/// while the others are still served.
+fn named(queue: &str, error: BrokerError) -> BrokerError {
+    match error {
+        BrokerError::Unavailable(text) => {
+            BrokerError::Unavailable(format!("queue {:?}: {text}", log_name(queue)))
+        }
+        other => other,
+    }
 }
 
 /// One run of the dequeue script on `queue`.

@@ -37,9 +37,12 @@ local function held_in()
   if redis.call("LPOS", KEYS[3], id) then
     return "active"
   end
+  -- pcall: one of these sets replaced by a key of another type (asynq's own dequeue
+  -- never reads them) must not stop the queue; such a set holds nothing.
   local sets = {"scheduled", "retry", "archived", "completed"}
   for i, place in ipairs(sets) do
-    if redis.call("ZSCORE", KEYS[4 + i], id) then
+    local score = redis.pcall("ZSCORE", KEYS[4 + i], id)
+    if score and type(score) ~= "table" then
       return place
     end
   end
