@@ -78,19 +78,6 @@ pub enum Dequeued {
     },
 }
 
-impl Dequeued {
-    /// The queue and id of what was taken.
-    pub fn task(&self) -> TaskRef<'_> {
-        let (queue, id) = match self {
-            Dequeued::Task { queue, id, .. }
-            | Dequeued::Oversize { queue, id, .. }
-            | Dequeued::Dangling { queue, id }
-            | Dequeued::Duplicate { queue, id, .. } => (queue, id),
-        };
-        TaskRef { queue, id }
-    }
-}
-
 /// A task whose lease ran out, found by the recoverer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExpiredLease {

@@ -125,12 +125,7 @@ impl Checker {
     /// schema version nor the signed times are checked.
     fn verified_claims(&self, message: &TaskMessage) -> Option<Claims> {
         let header = message.headers.get(signing::HEADER)?;
-        let fields = SignedFields {
-            type_name: &message.type_name,
-            queue: &message.queue,
-            id: &message.id,
-            payload: &message.payload,
-        };
+        let fields = signed_fields(message);
         self.keyring.as_ref()?.verify(header, &fields).ok()
     }
 
@@ -162,12 +157,7 @@ impl Checker {
             }
             (Some(header), Some(keyring)) => (header, keyring),
         };
-        let fields = SignedFields {
-            type_name: &message.type_name,
-            queue: &message.queue,
-            id: &message.id,
-            payload: &message.payload,
-        };
+        let fields = signed_fields(message);
         let claims = keyring
             .verify(header, &fields)
             .map_err(|r| Box::new((r, None)))?;
@@ -187,5 +177,15 @@ impl Checker {
             return refuse(Reason::RetryExceeded);
         }
         Ok(Some(claims))
+    }
+}
+
+/// The parts of `message` its MAC binds besides the header.
+fn signed_fields(message: &TaskMessage) -> SignedFields<'_> {
+    SignedFields {
+        type_name: &message.type_name,
+        queue: &message.queue,
+        id: &message.id,
+        payload: &message.payload,
     }
 }

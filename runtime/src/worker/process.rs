@@ -27,7 +27,8 @@ const DEADLINE_EXCEEDED: &str = "context deadline exceeded";
 /// may quote payload data.
 const HANDLER_PANICKED: &str = "vetted: handler panicked";
 
-/// Checks, runs and records one dequeued task.
+/// Checks, runs and records one dequeued task. A failure to record the outcome is
+/// logged here, where the task is known, and returned.
 pub(crate) async fn process(
     shared: &Arc<Shared>,
     dequeued: Dequeued,
@@ -39,7 +40,7 @@ pub(crate) async fn process(
                 queue: &queue,
                 id: &id,
             };
-            let outcome = quarantine(shared, task, &rejection, Evidence::unread(len)).await?;
+            let outcome = quarantine(shared, task, &rejection, Evidence::unread(len)).await;
             (queue, id, outcome)
         }
         Dequeued::Dangling { queue, id } => {
@@ -48,45 +49,42 @@ pub(crate) async fn process(
                 queue: &queue,
                 id: &id,
             };
-            let outcome = quarantine(shared, task, &rejection, Evidence::unread(0)).await?;
+            let outcome = quarantine(shared, task, &rejection, Evidence::unread(0)).await;
             (queue, id, outcome)
         }
         Dequeued::Duplicate { queue, id, held } => {
-            let outcome = discard_duplicate(shared, &queue, &id, held);
+            let outcome = Ok(discard_duplicate(shared, &queue, &id, held));
             (queue, id, outcome)
         }
         Dequeued::Task { queue, id, message } => {
-            let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
-            let outcome = match shared.checker.check(&queue, &id, &message, now) {
-                Ok(admitted) => {
-                    admit(
-                        shared,
-                        TaskRef {
-                            queue: &queue,
-                            id: &id,
-                        },
-                        &message,
-                        admitted,
-                    )
-                    .await?
-                }
-                Err(refused) => {
-                    refuse(
-                        shared,
-                        TaskRef {
-                            queue: &queue,
-                            id: &id,
-                        },
-                        &message,
-                        refused,
-                    )
-                    .await?
-                }
+            let task = TaskRef {
+                queue: &queue,
+                id: &id,
             };
+            let outcome = check_and_run(shared, task, &message).await;
             (queue, id, outcome)
         }
     };
-    Ok(Processed { id, queue, outcome })
+    match outcome {
+        Ok(outcome) => Ok(Processed { id, queue, outcome }),
+        Err(e) => {
+            tracing::warn!(task_id = ?log_name(&id), queue = ?log_name(&queue), error = %e, "could not record task outcome");
+            Err(e)
+        }
+    }
+}
+
+/// Runs the checks on a read message, then its handler or its refusal.
+async fn check_and_run(
+    shared: &Arc<Shared>,
+    task: TaskRef<'_>,
+    raw: &[u8],
+) -> Result<Outcome, BrokerError> {
+    let now = u64::try_from(unix_secs(SystemTime::now())).unwrap_or(0);
+    match shared.checker.check(task.queue, task.id, raw, now) {
+        Ok(admitted) => admit(shared, task, raw, admitted).await,
+        Err(refused) => refuse(shared, task, raw, refused).await,
+    }
 }
 
 /// Runs a task that passed the checks, unless it is a one-time task that already

@@ -10,8 +10,7 @@ use tokio::task::JoinSet;
 use super::outcome::Processed;
 use super::process::process;
 use super::{Shared, Worker, background};
-use crate::broker::{BrokerError, Dequeued, TaskRef};
-use crate::names::log_name;
+use crate::broker::{BrokerError, Dequeued};
 
 impl Worker {
     /// Runs until `shutdown` completes, then stops taking tasks, waits up to the shutdown
@@ -124,11 +123,9 @@ async fn take_tasks(shared: &Arc<Shared>) -> JoinSet<()> {
                 let shared = shared.clone();
                 tasks.spawn(async move {
                     let _slot = permit;
-                    let TaskRef { queue, id } = dequeued.task();
-                    let (queue, id) = (queue.to_owned(), id.to_owned());
-                    if let Err(e) = process(&shared, dequeued).await {
-                        tracing::warn!(task_id = ?log_name(&id), queue = ?log_name(&queue), error = %e, "could not record task outcome");
-                    }
+                    // A failure is logged by `process`; the task stays leased and lease
+                    // recovery takes it up again.
+                    let _ = process(&shared, dequeued).await;
                 });
             }
             Ok(None) => idle(shared).await,
